@@ -1,0 +1,453 @@
+package io.ringmaster.core.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.ringmaster.core.model.HostMode;
+import io.ringmaster.core.model.MonitorMode;
+import io.ringmaster.core.model.RoleKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code ringmaster.yml} into a validated {@link RingmasterConfig}.
+ *
+ * <p>Strict by design: unknown keys, duplicate keys, missing fields, duplicate names, bad ports or durations and
+ * references to unknown hosts are refused with a {@link ConfigException} naming the file and the field. Values
+ * are never silently corrected. {@code ${VAR}} and {@code ${VAR:-default}} in any string are replaced from the
+ * environment; a reference to an unset variable without a default is an error.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final ObjectMapper YAML = new ObjectMapper(
+            new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads a file, resolving {@code ${VAR}} from the process environment.
+     *
+     * @throws ConfigException when the file cannot be read or is not a valid configuration
+     */
+    public static RingmasterConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /**
+     * Loads a file, resolving {@code ${VAR}} with the given lookup.
+     *
+     * @param env returns a variable's value, or null when unset
+     * @throws ConfigException when the file cannot be read or is not a valid configuration
+     */
+    public static RingmasterConfig load(Path file, Function<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "", "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(text, file.toString(), dir, file, env);
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param text    the YAML
+     * @param source  name used in error messages (normally the file path)
+     * @param baseDir folder that relative paths (the state file) are resolved against
+     * @param file    the file it came from, may be null
+     * @param env     variable lookup for {@code ${VAR}}
+     * @throws ConfigException when the text is not a valid configuration
+     */
+    public static RingmasterConfig parse(String text, String source, Path baseDir, Path file,
+                                         Function<String, String> env) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
+            var loc = e.getLocation();
+            throw new ConfigException(source, "", "invalid YAML" + (loc == null ? "" : " at line " + loc.getLineNr())
+                    + ": " + msg);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException(source, "", "the file is empty");
+        }
+        Section top = new Section(source, "", root, env);
+        return new Reader(source, baseDir, file).read(top);
+    }
+
+    private record Reader(String source, Path baseDir, Path file) {
+
+        RingmasterConfig read(Section top) {
+            top.allow("cluster", "monitor", "credentials", "hosts", "roles");
+            String cluster = top.string("cluster", "ringmaster");
+            requireName(top, "cluster", cluster);
+            List<HostConfig> hosts = hosts(top.list("hosts", true));
+            MonitorConfig monitor = monitor(top.section("monitor", false));
+            Section creds = top.section("credentials", true);
+            creds.allow("monitor", "replication");
+            Credentials monitorUser = credentials(creds.section("monitor", true));
+            Credentials replUser = credentials(creds.section("replication", true));
+            creds.finish();
+            List<RoleConfig> roles = roles(top.list("roles", false), hosts);
+            top.finish();
+            return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles);
+        }
+
+        private MonitorConfig monitor(Section s) {
+            s.allow("listen", "check_period", "trap_period", "timeout", "max_backlog", "catchup_timeout",
+                    "action_timeout", "auto_set_online", "flap_count", "flap_duration", "mode", "state_file",
+                    "heartbeat_schema");
+            String listen = s.string("listen", "127.0.0.1:9988");
+            int colon = listen.lastIndexOf(':');
+            if (colon <= 0) {
+                throw s.error("listen", "must be address:port, not '" + listen + "'");
+            }
+            String address = listen.substring(0, colon).replace("[", "").replace("]", "");
+            int port = parsePort(s, "listen", listen.substring(colon + 1));
+            Duration checkPeriod = s.duration("check_period", "1s", true);
+            Duration trapPeriod = s.duration("trap_period", "3s", false);
+            Duration timeout = s.duration("timeout", "1s", true);
+            Duration maxBacklog = s.duration("max_backlog", "10s", true);
+            Duration catchUp = s.duration("catchup_timeout", "30s", true);
+            Duration action = s.duration("action_timeout", "5s", true);
+            Duration autoOnline = s.duration("auto_set_online", "0s", false);
+            int flapCount = s.integer("flap_count", 3, 1, 1000);
+            Duration flapDuration = s.duration("flap_duration", "1h", true);
+            MonitorMode mode;
+            try {
+                mode = MonitorMode.parse(s.string("mode", "ACTIVE"));
+            } catch (IllegalArgumentException e) {
+                throw s.error("mode", e.getMessage());
+            }
+            Path stateFile = baseDir.resolve(s.string("state_file", "ringmaster-state.json"));
+            String schema = s.string("heartbeat_schema", "ringmaster");
+            if (!SCHEMA.matcher(schema).matches()) {
+                throw s.error("heartbeat_schema", "must be a plain schema name, not '" + schema + "'");
+            }
+            s.finish();
+            return new MonitorConfig(address, port, checkPeriod, trapPeriod, timeout, maxBacklog, catchUp, action,
+                    autoOnline, flapCount, flapDuration, mode, stateFile, schema);
+        }
+
+        private Credentials credentials(Section s) {
+            s.allow("user", "password");
+            String user = s.requiredString("user");
+            if (user.isBlank()) {
+                throw s.error("user", "must not be empty");
+            }
+            Secret password = Secret.of(s.string("password", ""));
+            s.finish();
+            return new Credentials(user, password);
+        }
+
+        private List<HostConfig> hosts(List<Section> items) {
+            if (items.isEmpty()) {
+                throw new ConfigException(source, "hosts", "at least one host is needed");
+            }
+            List<HostConfig> hosts = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> endpoints = new HashSet<>();
+            for (Section h : items) {
+                h.allow("name", "address", "port", "mode", "master");
+                String name = h.requiredString("name");
+                requireName(h, "name", name);
+                if (!names.add(name)) {
+                    throw h.error("name", "duplicate host name '" + name + "'");
+                }
+                String address = h.requiredString("address");
+                if (address.isBlank()) {
+                    throw h.error("address", "must not be empty");
+                }
+                int port = h.integer("port", 3306, 1, 65535);
+                HostMode mode;
+                try {
+                    mode = HostMode.parse(h.string("mode", "master"));
+                } catch (IllegalArgumentException e) {
+                    throw h.error("mode", e.getMessage());
+                }
+                Optional<String> master = Optional.ofNullable(h.string("master", null));
+                if (mode == HostMode.MASTER && master.isPresent()) {
+                    throw h.error("master", "only a replica names the master it replicates from");
+                }
+                if (mode == HostMode.REPLICA && master.isEmpty()) {
+                    throw h.error("master", "a replica must name the master it replicates from");
+                }
+                HostConfig host = new HostConfig(name, address, port, mode, master);
+                if (!endpoints.add(host.endpoint())) {
+                    throw h.error("port", "another host already uses " + host.endpoint());
+                }
+                h.finish();
+                hosts.add(host);
+            }
+            for (int i = 0; i < hosts.size(); i++) {
+                HostConfig h = hosts.get(i);
+                if (h.master().isPresent()) {
+                    String m = h.master().get();
+                    boolean isMaster = hosts.stream().anyMatch(o -> o.name().equals(m) && o.isMaster());
+                    if (!isMaster) {
+                        throw new ConfigException(source, "hosts[" + i + "].master",
+                                "'" + m + "' is not a master host of this configuration");
+                    }
+                }
+            }
+            if (hosts.stream().noneMatch(HostConfig::isMaster)) {
+                throw new ConfigException(source, "hosts", "at least one host must have mode master");
+            }
+            return hosts;
+        }
+
+        private List<RoleConfig> roles(List<Section> items, List<HostConfig> hosts) {
+            if (items.isEmpty()) {
+                return List.of(
+                        new RoleConfig("writer", RoleKind.EXCLUSIVE,
+                                hosts.stream().filter(HostConfig::isMaster).map(HostConfig::name).toList(),
+                                Optional.empty()),
+                        new RoleConfig("reader", RoleKind.BALANCED,
+                                hosts.stream().map(HostConfig::name).toList(), Optional.empty()));
+            }
+            List<RoleConfig> roles = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (Section r : items) {
+                r.allow("name", "mode", "hosts", "prefer");
+                String name = r.requiredString("name");
+                requireName(r, "name", name);
+                if (!names.add(name)) {
+                    throw r.error("name", "duplicate role name '" + name + "'");
+                }
+                RoleKind kind;
+                try {
+                    kind = RoleKind.parse(r.requiredString("mode"));
+                } catch (IllegalArgumentException e) {
+                    throw r.error("mode", e.getMessage());
+                }
+                List<String> members = r.stringList("hosts");
+                if (members.isEmpty()) {
+                    throw r.error("hosts", "a role needs at least one host");
+                }
+                Set<String> seen = new LinkedHashSet<>();
+                for (String m : members) {
+                    HostConfig host = hosts.stream().filter(h -> h.name().equals(m)).findFirst()
+                            .orElseThrow(() -> r.error("hosts", "unknown host '" + m + "'"));
+                    if (!seen.add(m)) {
+                        throw r.error("hosts", "host '" + m + "' is listed twice");
+                    }
+                    if (kind == RoleKind.EXCLUSIVE && !host.isMaster()) {
+                        throw r.error("hosts", "'" + m + "' is a replica; an exclusive role may only go to masters");
+                    }
+                }
+                Optional<String> prefer = Optional.ofNullable(r.string("prefer", null));
+                if (prefer.isPresent() && !seen.contains(prefer.get())) {
+                    throw r.error("prefer", "'" + prefer.get() + "' is not one of the role's hosts");
+                }
+                r.finish();
+                roles.add(new RoleConfig(name, kind, members, prefer));
+            }
+            if (roles.stream().filter(RoleConfig::isExclusive).count() > 1) {
+                throw new ConfigException(source, "roles", "only one exclusive (writer) role is supported");
+            }
+            return roles;
+        }
+
+        private void requireName(Section s, String key, String value) {
+            if (!NAME.matcher(value).matches()) {
+                throw s.error(key, "'" + value + "' is not a valid name (letters, digits, _ . -; at most 64)");
+            }
+        }
+
+        private int parsePort(Section s, String key, String text) {
+            try {
+                int port = Integer.parseInt(text.trim());
+                if (port >= 1 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw s.error(key, "port must be 1..65535, not '" + text + "'");
+        }
+    }
+
+    /** One mapping node of the YAML, with its path for error messages and the set of keys it accepts. */
+    private static final class Section {
+        private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+        private final String source;
+        private final String path;
+        private final JsonNode node;
+        private final Function<String, String> env;
+        private final Set<String> allowed = new LinkedHashSet<>();
+
+        Section(String source, String path, JsonNode node, Function<String, String> env) {
+            this.source = source;
+            this.path = path;
+            this.node = node;
+            this.env = env;
+            if (!node.isObject()) {
+                throw new ConfigException(source, path, "must be a mapping of keys to values");
+            }
+        }
+
+        void allow(String... keys) {
+            allowed.addAll(List.of(keys));
+        }
+
+        /** Refuses keys that were not allowed. */
+        void finish() {
+            node.fieldNames().forEachRemaining(k -> {
+                if (!allowed.contains(k)) {
+                    throw new ConfigException(source, field(k), "unknown key (expected one of "
+                            + String.join(", ", allowed) + ")");
+                }
+            });
+        }
+
+        String field(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        ConfigException error(String key, String problem) {
+            return new ConfigException(source, field(key), problem);
+        }
+
+        private JsonNode get(String key) {
+            JsonNode v = node.get(key);
+            return v == null || v.isNull() ? null : v;
+        }
+
+        String string(String key, String dflt) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return dflt;
+            }
+            if (!v.isValueNode()) {
+                throw error(key, "must be a single value");
+            }
+            return substitute(key, v.asText());
+        }
+
+        String requiredString(String key) {
+            String v = string(key, null);
+            if (v == null) {
+                throw error(key, "missing (required)");
+            }
+            return v;
+        }
+
+        int integer(String key, int dflt, int min, int max) {
+            String v = string(key, null);
+            if (v == null) {
+                return dflt;
+            }
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw error(key, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+        }
+
+        Duration duration(String key, String dflt, boolean positive) {
+            String v = string(key, dflt);
+            Duration d;
+            try {
+                d = Durations.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+            if (positive && d.isZero()) {
+                throw error(key, "must be greater than zero");
+            }
+            return d;
+        }
+
+        Section section(String key, boolean required) {
+            JsonNode v = get(key);
+            if (v == null) {
+                if (required) {
+                    throw error(key, "missing (required)");
+                }
+                return new Section(source, field(key), YAML.createObjectNode(), env);
+            }
+            return new Section(source, field(key), v, env);
+        }
+
+        List<Section> list(String key, boolean required) {
+            JsonNode v = get(key);
+            if (v == null) {
+                if (required) {
+                    throw error(key, "missing (required)");
+                }
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw error(key, "must be a list");
+            }
+            List<Section> items = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                items.add(new Section(source, field(key) + "[" + i + "]", v.get(i), env));
+            }
+            return items;
+        }
+
+        List<String> stringList(String key) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return List.of();
+            }
+            if (v.isTextual()) {
+                return List.of(substitute(key, v.asText()).split("\\s*,\\s*"));
+            }
+            if (!v.isArray()) {
+                throw error(key, "must be a list of names");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode item : v) {
+                if (!item.isValueNode() || item.isNull()) {
+                    throw error(key, "must be a list of names");
+                }
+                out.add(substitute(key, item.asText()));
+            }
+            return out;
+        }
+
+        private String substitute(String key, String value) {
+            var m = REF.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String resolved = env.apply(m.group(1));
+                if (resolved == null) {
+                    if (m.group(2) == null) {
+                        throw error(key, "environment variable " + m.group(1) + " is not set");
+                    }
+                    resolved = m.group(2);
+                }
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+    }
+}

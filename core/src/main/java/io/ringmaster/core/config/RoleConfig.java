@@ -1,0 +1,28 @@
+package io.ringmaster.core.config;
+
+import io.ringmaster.core.model.RoleKind;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A role applications connect to.
+ *
+ * @param name   unique role name (writer, reader, ...)
+ * @param kind   exclusive (one holder) or balanced (every eligible ONLINE host)
+ * @param hosts  hosts allowed to hold the role, in configuration order; never empty
+ * @param prefer for an exclusive role, the host it returns to when that host is ONLINE (MMM's prefer); may be empty
+ */
+public record RoleConfig(String name, RoleKind kind, List<String> hosts, Optional<String> prefer) {
+    public RoleConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        hosts = List.copyOf(hosts);
+        Objects.requireNonNull(prefer, "prefer");
+    }
+
+    /** True for the writer-style role held by exactly one host. */
+    public boolean isExclusive() {
+        return kind == RoleKind.EXCLUSIVE;
+    }
+}

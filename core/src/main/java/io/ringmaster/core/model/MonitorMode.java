@@ -1,0 +1,26 @@
+package io.ringmaster.core.model;
+
+/**
+ * MMM's monitor modes.
+ * ACTIVE moves roles by itself; MANUAL only balances readers and never strips failed hosts of the writer;
+ * WAIT behaves as MANUAL until every master is ONLINE or the wait runs out; PASSIVE changes nothing.
+ */
+public enum MonitorMode {
+    ACTIVE,
+    MANUAL,
+    WAIT,
+    PASSIVE;
+
+    /**
+     * Parses a mode name, case-insensitive.
+     *
+     * @throws IllegalArgumentException when the text names no mode
+     */
+    public static MonitorMode parse(String text) {
+        try {
+            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be one of ACTIVE, MANUAL, WAIT, PASSIVE, not '" + text + "'");
+        }
+    }
+}
