@@ -1,0 +1,113 @@
+package io.ringmaster.core.plan;
+
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.state.ClusterState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Plans writer changes as ordered, guarded steps. Pure and thread-safe.
+ *
+ * <p>Switchover (old writer answers): fence the old writer (mandatory), wait until the new one has applied the
+ * old one's whole binary log, promote, then move the old writer's replicas under the new writer. If the wait
+ * fails the old writer is unfenced, so the cluster is as before (no write lost, short read-only window).
+ *
+ * <p>Failover (old writer gone): fence it if it still answers (best effort), wait until the new writer has
+ * applied what it already received (never promote with an unapplied relay log), cut every link from the dead
+ * writer (masters that read from it read from its own source instead, or stop when that would be themselves),
+ * promote, then move the dead writer's replicas under the new writer. Fencing before promotion keeps invariant 1;
+ * waiting keeps invariant 2.
+ */
+public final class Planner {
+    private Planner() {}
+
+    /**
+     * Plans a planned move of the writer.
+     *
+     * @param from the current writer, which must answer
+     * @param to   the new writer
+     */
+    public static WriterChange switchover(RingmasterConfig config, ClusterState state, String from, String to) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.Fence(from, false));
+        steps.add(new Step.CatchUpToSource(to, from));
+        steps.add(new Step.Promote(to));
+        Map<String, String> sources = new LinkedHashMap<>(state.sources());
+        for (String replica : replicasReadingFrom(config, state, from)) {
+            steps.add(new Step.Repoint(replica, to));
+            sources.put(replica, to);
+        }
+        return new WriterChange(WriterChange.Kind.SWITCHOVER, Optional.of(from), to, steps,
+                List.of(new Step.Unfence(from)), sources);
+    }
+
+    /**
+     * Plans an unplanned move of the writer away from a host that is gone.
+     *
+     * @param from the failed writer
+     * @param to   the chosen candidate
+     */
+    public static WriterChange failover(RingmasterConfig config, ClusterState state, String from, String to) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.Fence(from, true));
+        steps.add(new Step.CatchUpRelayLog(to));
+        Map<String, String> sources = new LinkedHashMap<>(state.sources());
+        String upstreamOfDead = state.sources().get(from);
+        List<String> later = new ArrayList<>();
+        for (Map.Entry<String, String> e : state.sources().entrySet()) {
+            String host = e.getKey();
+            if (!from.equals(e.getValue()) || !config.host(host).isMaster()) {
+                continue;
+            }
+            if (upstreamOfDead == null || upstreamOfDead.equals(host)) {
+                steps.add(new Step.Detach(host, from));
+                sources.remove(host);
+            } else if (host.equals(to)) {
+                steps.add(new Step.Repoint(host, upstreamOfDead));
+                sources.put(host, upstreamOfDead);
+            } else {
+                later.add(host);
+                sources.put(host, upstreamOfDead);
+            }
+        }
+        steps.add(new Step.Promote(to));
+        later.forEach(h -> steps.add(new Step.Repoint(h, upstreamOfDead)));
+        for (String replica : replicasReadingFrom(config, state, from)) {
+            steps.add(new Step.Repoint(replica, to));
+            sources.put(replica, to);
+        }
+        return new WriterChange(WriterChange.Kind.FAILOVER, Optional.of(from), to, steps, List.of(), sources);
+    }
+
+    /** Plans the first writer of a cluster that has none: apply the relay log, then promote. */
+    public static WriterChange initial(ClusterState state, String to) {
+        return new WriterChange(WriterChange.Kind.INITIAL, Optional.empty(), to,
+                List.of(new Step.CatchUpRelayLog(to), new Step.Promote(to)), List.of(), state.sources());
+    }
+
+    /**
+     * The initial replication sources from configuration: each replica reads from its configured master; each
+     * master from the previous master in ring order (a pair reads from each other).
+     */
+    public static Map<String, String> initialSources(RingmasterConfig config) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (HostConfig h : config.hosts()) {
+            if (h.isMaster()) {
+                config.ringUpstreamOf(h.name()).ifPresent(up -> sources.put(h.name(), up.name()));
+            } else {
+                sources.put(h.name(), h.master().orElseThrow());
+            }
+        }
+        return sources;
+    }
+
+    private static List<String> replicasReadingFrom(RingmasterConfig config, ClusterState state, String host) {
+        return state.sources().entrySet().stream()
+                .filter(e -> host.equals(e.getValue()) && !config.host(e.getKey()).isMaster())
+                .map(Map.Entry::getKey).toList();
+    }
+}
