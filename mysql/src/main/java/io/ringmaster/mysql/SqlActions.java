@@ -1,0 +1,207 @@
+package io.ringmaster.mysql;
+
+import io.ringmaster.core.config.Credentials;
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.gtid.GtidPosition;
+import io.ringmaster.core.observe.ReplicaLink;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The actions that change a server, each on a fresh connection bounded by the action timeout, each logged with
+ * the reason it was taken. Stateless apart from configuration; thread-safe.
+ */
+public final class SqlActions {
+    private static final Logger log = LoggerFactory.getLogger(SqlActions.class);
+    private final Dialect dialect;
+    private final Credentials admin;
+    private final Credentials replication;
+    private final Duration timeout;
+
+    /**
+     * @param dialect     SQL flavor
+     * @param admin       the account that acts (the monitor's)
+     * @param replication the account replicas use to connect to their source
+     * @param timeout     bound on connecting and on each statement
+     */
+    public SqlActions(Dialect dialect, Credentials admin, Credentials replication, Duration timeout) {
+        this.dialect = dialect;
+        this.admin = admin;
+        this.replication = replication;
+        this.timeout = timeout;
+    }
+
+    /** The SQL flavor. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Sets {@code read_only}.
+     *
+     * @throws SQLException when the host cannot be reached in time or refuses
+     */
+    public void setReadOnly(HostConfig host, boolean readOnly, String reason) throws SQLException {
+        log.info("{}: SET GLOBAL read_only={} ({})", host.name(), readOnly ? "ON" : "OFF", reason);
+        exec(host, "SET GLOBAL read_only=" + (readOnly ? "ON" : "OFF"));
+    }
+
+    /**
+     * Kills every client session except replication threads, system threads and this connection, so that no
+     * transaction already running on a fenced writer can still commit.
+     *
+     * @return how many sessions were killed
+     * @throws SQLException when the host cannot be reached in time
+     */
+    public int killClientSessions(HostConfig host, String reason) throws SQLException {
+        try (Connection c = open(host); Statement st = c.createStatement()) {
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST "
+                    + "WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', "
+                    + Dialect.quote(replication.user()) + ") AND COMMAND NOT IN "
+                    + "('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            int killed = 0;
+            for (long id : ids) {
+                try {
+                    st.execute("KILL CONNECTION " + id);
+                    killed++;
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != SqlErrors.NO_SUCH_THREAD) {
+                        throw e;
+                    }
+                }
+            }
+            log.info("{}: killed {} client session(s) ({})", host.name(), killed, reason);
+            return killed;
+        }
+    }
+
+    /** Reads {@code @@gtid_binlog_pos}. */
+    public GtidPosition binlogPosition(HostConfig host) throws SQLException {
+        return GtidPosition.parse(queryString(host, "SELECT @@global.gtid_binlog_pos"));
+    }
+
+    /** Reads {@code @@gtid_current_pos}. */
+    public GtidPosition currentPosition(HostConfig host) throws SQLException {
+        return GtidPosition.parse(queryString(host, "SELECT @@global.gtid_current_pos"));
+    }
+
+    /** Reads the default replication connection's status, if any. */
+    public Optional<ReplicaLink> replicaLink(HostConfig host) throws SQLException {
+        try (Connection c = open(host); Statement st = c.createStatement()) {
+            return HostProbe.readLink(st, dialect);
+        }
+    }
+
+    /**
+     * Waits until the host has applied {@code position} (MASTER_GTID_WAIT), at most {@code wait}.
+     *
+     * @return true when applied in time, false on timeout
+     * @throws SQLException when the host cannot be reached
+     */
+    public boolean waitForGtid(HostConfig host, GtidPosition position, Duration wait, String reason)
+            throws SQLException {
+        if (position.isEmpty()) {
+            return true;
+        }
+        log.info("{}: waiting up to {} ms to apply {} ({})", host.name(), wait.toMillis(), position, reason);
+        Duration bound = wait.plus(timeout);
+        try (Connection c = Connections.open(host.address(), host.port(), admin, bound);
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(dialect.waitForGtid(position.toString(), wait.toMillis() / 1000.0))) {
+            rs.next();
+            return rs.getInt(1) == 0;
+        }
+    }
+
+    /** Stops replication. */
+    public void stopReplica(HostConfig host, String reason) throws SQLException {
+        log.info("{}: STOP SLAVE ({})", host.name(), reason);
+        exec(host, dialect.stopReplica());
+    }
+
+    /** Stops replication and forgets the source. */
+    public void resetReplica(HostConfig host, String reason) throws SQLException {
+        log.info("{}: STOP SLAVE; RESET SLAVE ALL ({})", host.name(), reason);
+        exec(host, dialect.stopReplica(), dialect.resetReplicaAll());
+    }
+
+    /**
+     * Points the host at {@code source} by GTID and starts replication.
+     *
+     * @throws SQLException when the host refuses or cannot be reached
+     */
+    public void replicateFrom(HostConfig host, HostConfig source, String reason) throws SQLException {
+        log.info("{}: CHANGE MASTER TO {} ({}) MASTER_USE_GTID=slave_pos; START SLAVE ({})", host.name(),
+                source.name(), source.endpoint(), reason);
+        exec(host, dialect.stopReplica(),
+                dialect.changeSource(source.address(), source.port(), replication.user(),
+                        replication.password().reveal()),
+                dialect.startReplica());
+    }
+
+    /** Starts replication threads. */
+    public void startReplica(HostConfig host, String reason) throws SQLException {
+        log.info("{}: START SLAVE ({})", host.name(), reason);
+        exec(host, dialect.startReplica());
+    }
+
+    /**
+     * Makes sure the heartbeat table exists (on the writer; it replicates everywhere).
+     */
+    public void ensureHeartbeatTable(HostConfig writer, String schema) throws SQLException {
+        exec(writer, "CREATE DATABASE IF NOT EXISTS " + schema,
+                "CREATE TABLE IF NOT EXISTS " + schema + ".heartbeat (server_id INT UNSIGNED NOT NULL PRIMARY KEY, "
+                        + "ts_us BIGINT NOT NULL, host VARCHAR(64) NOT NULL) ENGINE=InnoDB");
+    }
+
+    /**
+     * Writes the writer's heartbeat row: its server_id and a timestamp in microseconds since the epoch, taken
+     * from the monitor's clock.
+     */
+    public void writeHeartbeat(HostConfig writer, String schema, long serverId, long micros) throws SQLException {
+        exec(writer, "REPLACE INTO " + schema + ".heartbeat (server_id, ts_us, host) VALUES (" + serverId + ", "
+                + micros + ", " + Dialect.quote(writer.name()) + ")");
+    }
+
+    /** Runs statements in order on one connection. */
+    public void exec(HostConfig host, String... statements) throws SQLException {
+        try (Connection c = open(host); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds());
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    /** Runs a query returning one string. */
+    public String queryString(HostConfig host, String sql) throws SQLException {
+        try (Connection c = open(host); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds());
+            try (ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Opens a connection as the acting account, bounded by the action timeout. */
+    public Connection open(HostConfig host) throws SQLException {
+        return Connections.open(host.address(), host.port(), admin, timeout);
+    }
+
+    private int seconds() {
+        return (int) Math.max(1, Math.ceil(timeout.toMillis() / 1000.0));
+    }
+}

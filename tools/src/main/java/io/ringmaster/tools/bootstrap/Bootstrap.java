@@ -1,0 +1,317 @@
+package io.ringmaster.tools.bootstrap;
+
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.config.RoleConfig;
+import io.ringmaster.core.gtid.GtidPosition;
+import io.ringmaster.core.observe.ReplicaLink;
+import io.ringmaster.core.plan.Planner;
+import io.ringmaster.mysql.Dialect;
+import io.ringmaster.mysql.MariaDbDialect;
+import io.ringmaster.mysql.SqlActions;
+import io.ringmaster.mysql.SqlErrors;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Builds replication for a configured topology on running servers: the same code serves
+ * {@code ringmaster bootstrap} on real servers and {@code ringmaster sandbox up}.
+ *
+ * <p>{@link #plan()} only reads. It checks every host (unique server_id; binary log on; log_slave_updates on
+ * every master; a distinct gtid_domain_id per master; auto_increment_increment at least the number of masters
+ * with distinct offsets; read_only everywhere but the initial writer) and lists the changes that can be made
+ * online. What needs a restart is reported, all at once, naming the host and the configuration line to add,
+ * and nothing is applied. {@link #apply} makes the changes (the replication user is created with the binary log
+ * off for that session, so bootstrap adds no transactions to any host's history), points every link at its
+ * source with MASTER_USE_GTID=slave_pos, then waits until every thread runs and a marker transaction written on
+ * the writer has reached every host.
+ *
+ * <p>Not thread-safe; use one instance per run.
+ */
+public final class Bootstrap {
+    private final RingmasterConfig config;
+    private final Consumer<String> log;
+    private final SqlActions sql;
+    private final Dialect dialect = MariaDbDialect.INSTANCE;
+
+    /** The server settings bootstrap reads from each host. */
+    private record Facts(long serverId, boolean logBin, boolean logSlaveUpdates, long domainId, long aiIncrement,
+                         long aiOffset, boolean readOnly, boolean strictMode, Optional<ReplicaLink> link) {}
+
+    /**
+     * @param config the topology; the monitor account acts, the replication account is created
+     * @param log    receives one line per step, for the operator
+     */
+    public Bootstrap(RingmasterConfig config, Consumer<String> log) {
+        this.config = config;
+        this.log = log;
+        this.sql = new SqlActions(dialect, config.monitorUser(), config.replicationUser(),
+                config.monitor().actionTimeout());
+    }
+
+    /**
+     * Reads every host and plans the changes.
+     *
+     * @return the plan; its actions may be empty when everything is in place
+     * @throws BootstrapException listing every host that cannot be reached and every setting that needs a restart
+     */
+    public BootstrapPlan plan() throws BootstrapException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Facts> facts = new LinkedHashMap<>();
+        for (HostConfig h : config.hosts()) {
+            try {
+                facts.put(h.name(), read(h));
+            } catch (SQLException e) {
+                problems.add(h.name() + " (" + h.endpoint() + "): cannot connect as " + config.monitorUser().user()
+                        + ": " + SqlErrors.describe(e));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BootstrapException(problems);
+        }
+        List<HostConfig> masters = config.masters();
+        String writer = initialWriter(facts);
+        List<BootstrapPlan.Action> actions = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Map<Long, String> serverIds = new HashMap<>();
+        Map<Long, String> domains = new HashMap<>();
+        Map<Long, String> offsets = new HashMap<>();
+        for (HostConfig h : config.hosts()) {
+            Facts f = facts.get(h.name());
+            String other = serverIds.putIfAbsent(f.serverId(), h.name());
+            if (other != null || f.serverId() == 0) {
+                problems.add(h.name() + ": server_id " + f.serverId() + (other == null ? " is 0" : " is also "
+                        + other + "'s") + "; set a unique one: add 'server_id = " + suggestServerId(h)
+                        + "' under [mysqld] and restart (or SET GLOBAL server_id)");
+            }
+            if (!f.logBin()) {
+                problems.add(h.name() + ": the binary log is off; add 'log_bin = " + h.name()
+                        + "-bin' and 'log_slave_updates = ON' under [mysqld] and restart");
+            } else if (h.isMaster() && !f.logSlaveUpdates()) {
+                problems.add(h.name() + ": log_slave_updates is OFF on a master, so its replicas would miss the"
+                        + " other masters' changes; add 'log_slave_updates = ON' under [mysqld] and restart");
+            }
+        }
+        int index = 0;
+        for (HostConfig m : masters) {
+            index++;
+            Facts f = facts.get(m.name());
+            List<String> stmts = new ArrayList<>();
+            List<String> what = new ArrayList<>();
+            String dOther = domains.putIfAbsent(f.domainId(), m.name());
+            if (masters.size() > 1 && dOther != null) {
+                long d = freeDomain(facts, index);
+                domains.put(d, m.name());
+                stmts.add("SET GLOBAL gtid_domain_id = " + d);
+                what.add("gtid_domain_id " + f.domainId() + " -> " + d + " (was also " + dOther + "'s)");
+                notes.add(m.name() + ": add 'gtid_domain_id = " + d + "' under [mysqld] to keep it after a restart");
+            }
+            if (masters.size() > 1) {
+                long inc = Math.max(f.aiIncrement(), masters.size());
+                long off = f.aiOffset();
+                if (off < 1 || off > inc || offsets.containsKey(off)) {
+                    off = index;
+                }
+                offsets.put(off, m.name());
+                if (inc != f.aiIncrement() || off != f.aiOffset()) {
+                    stmts.add("SET GLOBAL auto_increment_increment = " + inc);
+                    stmts.add("SET GLOBAL auto_increment_offset = " + off);
+                    what.add("auto_increment_increment/offset " + f.aiIncrement() + "/" + f.aiOffset() + " -> "
+                            + inc + "/" + off);
+                    notes.add(m.name() + ": add 'auto_increment_increment = " + inc + "' and 'auto_increment_offset = "
+                            + off + "' under [mysqld] to keep them after a restart");
+                }
+            }
+            if (!stmts.isEmpty()) {
+                actions.add(new BootstrapPlan.Action(m.name(), String.join(", ", what), stmts));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BootstrapException(problems);
+        }
+        for (HostConfig h : config.hosts()) {
+            Facts f = facts.get(h.name());
+            if (!f.strictMode()) {
+                actions.add(new BootstrapPlan.Action(h.name(), "gtid_strict_mode OFF -> ON (safe automation)",
+                        List.of("SET GLOBAL gtid_strict_mode = ON")));
+                notes.add(h.name() + ": add 'gtid_strict_mode = ON' under [mysqld] to keep it after a restart");
+            }
+            if (!h.name().equals(writer) && !f.readOnly()) {
+                actions.add(new BootstrapPlan.Action(h.name(), "read_only OFF -> ON (not the writer)",
+                        List.of("SET GLOBAL read_only = ON")));
+            }
+        }
+        String user = config.replicationUser().user();
+        String pw = config.replicationUser().password().reveal();
+        for (HostConfig h : config.hosts()) {
+            String account = Dialect.quote(user) + "@'%'";
+            actions.add(new BootstrapPlan.Action(h.name(), "replication user " + user
+                    + "@'%' with REPLICATION SLAVE only (not binlogged)",
+                    List.of("SET SESSION sql_log_bin = 0",
+                            "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + Dialect.quote(pw),
+                            "ALTER USER " + account + " IDENTIFIED BY " + Dialect.quote(pw),
+                            "GRANT REPLICATION SLAVE ON *.* TO " + account,
+                            "SET SESSION sql_log_bin = 1")));
+        }
+        for (Map.Entry<String, String> link : Planner.initialSources(config).entrySet()) {
+            HostConfig h = config.host(link.getKey());
+            HostConfig src = config.host(link.getValue());
+            Optional<ReplicaLink> current = facts.get(h.name()).link();
+            if (current.isPresent() && current.get().readsFrom(src.address(), src.port())
+                    && current.get().threadsRunning() && current.get().usingGtid()) {
+                continue;
+            }
+            actions.add(new BootstrapPlan.Action(h.name(), "replicate from " + src.name() + " (" + src.endpoint()
+                    + ") with MASTER_USE_GTID=slave_pos" + current.map(l -> ", replacing link to " + l.sourceHost()
+                    + ":" + l.sourcePort()).orElse(""),
+                    List.of(dialect.stopReplica(),
+                            dialect.changeSource(src.address(), src.port(), user, pw),
+                            dialect.startReplica())));
+        }
+        if (facts.get(writer).readOnly()) {
+            actions.add(new BootstrapPlan.Action(writer, "read_only ON -> OFF (initial writer)",
+                    List.of("SET GLOBAL read_only = OFF")));
+        }
+        return new BootstrapPlan(writer, actions, notes);
+    }
+
+    /**
+     * Makes the planned changes, then waits until replication flows on every link.
+     *
+     * @param plan        from {@link #plan()}
+     * @param waitTimeout bound on waiting for replication to flow
+     * @throws BootstrapException when a change fails (naming the host, and what was already applied) or
+     *                            replication does not flow in time
+     */
+    public void apply(BootstrapPlan plan, Duration waitTimeout) throws BootstrapException {
+        int done = 0;
+        for (BootstrapPlan.Action a : plan.actions()) {
+            log.accept("  " + a);
+            try {
+                sql.exec(config.host(a.host()), a.statements().toArray(String[]::new));
+            } catch (SQLException e) {
+                throw new BootstrapException(a.host() + ": " + a.description() + " failed: " + SqlErrors.describe(e)
+                        + " (" + done + " of " + plan.actions().size() + " changes were applied before it)");
+            }
+            done++;
+        }
+        waitForFlow(plan.initialWriter(), waitTimeout);
+    }
+
+    private void waitForFlow(String writer, Duration timeout) throws BootstrapException {
+        Instant deadline = Instant.now().plus(timeout);
+        Map<String, String> sources = Planner.initialSources(config);
+        for (Map.Entry<String, String> link : sources.entrySet()) {
+            HostConfig h = config.host(link.getKey());
+            String last = "";
+            while (true) {
+                try {
+                    Optional<ReplicaLink> l = sql.replicaLink(h);
+                    if (l.isPresent() && l.get().threadsRunning()) {
+                        break;
+                    }
+                    last = l.map(ReplicaLink::problem).orElse("no replication configured");
+                    if (l.isPresent() && (l.get().lastIoErrno() != 0 || l.get().lastSqlErrno() != 0)
+                            && !l.get().ioState().equalsIgnoreCase("Connecting")) {
+                        throw new BootstrapException(h.name() + ": replication from " + link.getValue()
+                                + " failed: " + last);
+                    }
+                } catch (SQLException e) {
+                    last = SqlErrors.describe(e);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new BootstrapException(h.name() + ": replication from " + link.getValue()
+                            + " is not running after " + timeout.toSeconds() + " s: " + last);
+                }
+                sleep(100);
+            }
+        }
+        HostConfig w = config.host(writer);
+        GtidPosition marker;
+        try {
+            sql.ensureHeartbeatTable(w, config.monitor().heartbeatSchema());
+            marker = sql.binlogPosition(w);
+        } catch (SQLException e) {
+            throw new BootstrapException(writer + ": cannot write the marker transaction: " + SqlErrors.describe(e));
+        }
+        for (HostConfig h : config.hosts()) {
+            Duration left = Duration.between(Instant.now(), deadline);
+            try {
+                if (left.isNegative() || !sql.waitForGtid(h, marker, left, "bootstrap: replication must flow")) {
+                    throw new BootstrapException(h.name() + ": did not apply the writer's marker " + marker
+                            + " within " + timeout.toSeconds() + " s");
+                }
+            } catch (SQLException e) {
+                throw new BootstrapException(h.name() + ": waiting for the marker failed: " + SqlErrors.describe(e));
+            }
+        }
+        log.accept("  replication flows on every link (marker " + marker + " reached every host)");
+    }
+
+    private Facts read(HostConfig h) throws SQLException {
+        try (Connection c = sql.open(h); Statement st = c.createStatement()) {
+            st.setQueryTimeout((int) Math.max(1, config.monitor().actionTimeout().toSeconds()));
+            try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@log_bin, @@log_slave_updates, "
+                    + "@@gtid_domain_id, @@auto_increment_increment, @@auto_increment_offset, @@read_only, "
+                    + "@@gtid_strict_mode")) {
+                rs.next();
+                long serverId = rs.getLong(1);
+                boolean logBin = rs.getBoolean(2);
+                boolean lsu = rs.getBoolean(3);
+                long domain = rs.getLong(4);
+                long inc = rs.getLong(5);
+                long off = rs.getLong(6);
+                boolean ro = rs.getBoolean(7);
+                boolean strict = rs.getBoolean(8);
+                return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict,
+                        io.ringmaster.mysql.HostProbe.readLink(st, dialect));
+            }
+        }
+    }
+
+    private String initialWriter(Map<String, Facts> facts) {
+        List<String> writable = config.masters().stream().map(HostConfig::name)
+                .filter(n -> !facts.get(n).readOnly()).toList();
+        if (writable.size() == 1) {
+            return writable.get(0);
+        }
+        return config.writerRole().flatMap(RoleConfig::prefer)
+                .or(() -> config.writerRole().map(r -> r.hosts().get(0)))
+                .orElse(config.masters().get(0).name());
+    }
+
+    private long suggestServerId(HostConfig h) {
+        return config.hosts().indexOf(h) + 1;
+    }
+
+    private static long freeDomain(Map<String, Facts> facts, long start) {
+        long d = start;
+        while (true) {
+            long candidate = d;
+            if (facts.values().stream().noneMatch(f -> f.domainId() == candidate)) {
+                return candidate;
+            }
+            d++;
+        }
+    }
+
+    private static void sleep(long ms) throws BootstrapException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BootstrapException("interrupted while waiting for replication");
+        }
+    }
+}
