@@ -1,0 +1,174 @@
+package io.ringmaster.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ringmaster.core.model.MonitorMode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor's HTTP API (JSON under {@code /api/v1/}), on the JDK's built-in HTTP server.
+ *
+ * <pre>
+ * GET  /api/v1/ping                      {"ok": true}
+ * GET  /api/v1/status                    the show view (see {@link StatusView#show})
+ * GET  /api/v1/checks                    every check of every host
+ * GET  /api/v1/recoveries                writer changes with their steps, newest first
+ * POST /api/v1/hosts/{host}/set-online   200 {"ok": true, "message"} or 404/409/503 {"ok": false, "error"}
+ * POST /api/v1/hosts/{host}/set-offline
+ * POST /api/v1/roles/{role}/move?host=H
+ * POST /api/v1/mode/{ACTIVE|MANUAL|WAIT|PASSIVE}
+ * </pre>
+ *
+ * <p>Lifecycle: {@link #start()} then {@link #close()}. Thread-safe.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Monitor monitor;
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
+
+    /**
+     * Binds the listener (the monitor's configured address and port).
+     *
+     * @throws IOException when the address cannot be bound (for example the port is taken)
+     */
+    public HttpApi(Monitor monitor) throws IOException {
+        this.monitor = monitor;
+        var mc = monitor.config().monitor();
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(mc.listenAddress(), mc.listenPort()), 32);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + mc.listenAddress() + ":" + mc.listenPort() + ": "
+                    + e.getMessage(), e);
+        }
+        this.pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+                Threads.named("ringmaster-api"));
+        server.setExecutor(pool);
+        server.createContext("/api/v1/", this::handle);
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Starts serving. */
+    public void start() {
+        server.start();
+        log.info("API listening on http://{}:{}/api/v1/", server.getAddress().getHostString(), port());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath().substring("/api/v1/".length());
+            String[] p = path.split("/");
+            String method = ex.getRequestMethod();
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            try {
+                if (method.equals("GET")) {
+                    switch (path) {
+                        case "ping" -> send(ex, 200, Map.of("ok", true));
+                        case "status" -> send(ex, 200, StatusView.show(monitor));
+                        case "checks" -> send(ex, 200, StatusView.checks(monitor));
+                        case "recoveries" -> send(ex, 200, StatusView.recoveries(monitor));
+                        default -> error(ex, 404, "no such resource: /api/v1/" + path);
+                    }
+                } else if (method.equals("POST")) {
+                    String message;
+                    if (p.length == 3 && p[0].equals("hosts") && p[2].equals("set-online")) {
+                        message = monitor.setOnline(p[1]);
+                    } else if (p.length == 3 && p[0].equals("hosts") && p[2].equals("set-offline")) {
+                        message = monitor.setOffline(p[1]);
+                    } else if (p.length == 3 && p[0].equals("roles") && p[2].equals("move")) {
+                        String host = query.get("host");
+                        if (host == null || host.isBlank()) {
+                            error(ex, 400, "missing query parameter 'host'");
+                            return;
+                        }
+                        message = monitor.moveRole(p[1], host);
+                    } else if (p.length == 2 && p[0].equals("mode")) {
+                        MonitorMode mode;
+                        try {
+                            mode = MonitorMode.parse(p[1]);
+                        } catch (IllegalArgumentException e) {
+                            error(ex, 400, "mode " + e.getMessage());
+                            return;
+                        }
+                        message = monitor.setMode(mode);
+                    } else {
+                        error(ex, 404, "no such command: POST /api/v1/" + path);
+                        return;
+                    }
+                    Map<String, Object> ok = new LinkedHashMap<>();
+                    ok.put("ok", true);
+                    ok.put("message", message);
+                    send(ex, 200, ok);
+                } else {
+                    error(ex, 405, "method " + method + " not allowed");
+                }
+            } catch (CommandRefused e) {
+                error(ex, e.status(), e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("API {} {} failed", method, path, e);
+                error(ex, 500, "internal error: " + e);
+            }
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw == null) {
+            return q;
+        }
+        for (String kv : raw.split("&")) {
+            int i = kv.indexOf('=');
+            String k = URLDecoder.decode(i < 0 ? kv : kv.substring(0, i), StandardCharsets.UTF_8);
+            String v = i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8);
+            q.put(k, v);
+        }
+        return q;
+    }
+
+    private static void error(HttpExchange ex, int status, String message) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", false);
+        body.put("error", message);
+        send(ex, status, body);
+    }
+
+    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

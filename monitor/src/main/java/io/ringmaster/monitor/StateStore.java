@@ -1,0 +1,82 @@
+package io.ringmaster.monitor;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.ringmaster.core.state.ClusterState;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * Keeps the monitor's {@link ClusterState} in a JSON file, written atomically (temporary file, fsync, rename),
+ * so a monitor killed at any instant finds either the old or the new state, never a torn one.
+ *
+ * <p>Not thread-safe: the monitor calls it under its own lock.
+ */
+public final class StateStore {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private final Path file;
+
+    /** @param file the state file; its folder is created when missing */
+    public StateStore(Path file) {
+        this.file = file;
+    }
+
+    /** The file. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Reads the saved state.
+     *
+     * @return the state, or empty when there is no file yet
+     * @throws IOException when the file exists but cannot be read or parsed (the monitor refuses to start
+     *                     rather than forget roles)
+     */
+    public Optional<ClusterState> load() throws IOException {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(file), ClusterState.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IOException("state file " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the state atomically and durably.
+     *
+     * @throws IOException when the file cannot be written
+     */
+    public void save(ClusterState state) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, JSON.writeValueAsBytes(state));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
