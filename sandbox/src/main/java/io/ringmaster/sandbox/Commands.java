@@ -88,7 +88,17 @@ final class Commands {
      * last lines. Returns "(empty)" when the file is missing or empty.
      */
     static String errorLogTail(Path file, int lines) {
-        List<String> all = readQuietly(file).lines().filter(l -> !l.isBlank()).toList();
+        return errorLogTail(file, 0, lines);
+    }
+
+    /** Like {@link #errorLogTail(Path, int)}, reading only what was written from byte {@code fromOffset} on. */
+    static String errorLogTail(Path file, long fromOffset, int lines) {
+        String text = readQuietly(file);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (fromOffset > 0 && fromOffset <= bytes.length) {
+            text = new String(bytes, (int) fromOffset, bytes.length - (int) fromOffset, StandardCharsets.UTF_8);
+        }
+        List<String> all = text.lines().filter(l -> !l.isBlank()).toList();
         List<String> errors = new ArrayList<>(all.stream().filter(l -> l.contains("[ERROR]")).toList());
         String tail = joinTail(errors.isEmpty() ? all : errors, lines);
         return tail.isEmpty() ? "(empty)" : tail;
@@ -96,6 +106,15 @@ final class Commands {
 
     private static String joinTail(List<String> lines, int n) {
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    /** The size of a file in bytes, 0 when it is missing. */
+    static long sizeQuietly(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** "30 s" or "500 ms". */

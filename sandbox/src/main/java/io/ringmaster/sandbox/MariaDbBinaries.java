@@ -201,6 +201,11 @@ public final class MariaDbBinaries {
                 target.resolve("scripts/mariadb-install-db"), Optional.of(target));
     }
 
+    /** Binaries at known places, as recorded in a sandbox's state file. */
+    static MariaDbBinaries of(Source source, Path mariadbd, Path installDb, Optional<Path> basedir) {
+        return new MariaDbBinaries(source, mariadbd, installDb, basedir);
+    }
+
     /** Where the binaries come from. */
     public Source source() {
         return source;

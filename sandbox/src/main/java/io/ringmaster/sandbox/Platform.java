@@ -1,7 +1,7 @@
 package io.ringmaster.sandbox;
 
 import java.io.IOException;
-import java.net.InetAddress;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What the sandbox needs from the operating system (Linux): user id, setsid, signals. Stateless, thread-safe. */
 final class Platform {
@@ -53,33 +54,49 @@ final class Platform {
     }
 
     /**
-     * True when the process exists and is not a zombie. Reads {@code /proc/PID/stat} where there is one: a killed
-     * server whose parent has not reaped it yet is dead for us.
+     * True when the process exists and has not finished exiting. Reads {@code /proc} where there is one: a killed
+     * server whose parent has not reaped it yet (a zombie) is dead for us once all its threads are gone (until then
+     * it may still hold its port).
      */
     static boolean isAlive(long pid) {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive()) {
             return false;
         }
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        Path proc = Path.of("/proc", Long.toString(pid));
+        if (!Files.isDirectory(Path.of("/proc/self"))) {
+            return true;
+        }
+        if (!isZombie(proc.resolve("stat"))) {
+            return Files.exists(proc);
+        }
+        try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+            return tasks.anyMatch(t -> !isZombie(t.resolve("stat")));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** True when the stat file shows state Z or X, or is gone. */
+    private static boolean isZombie(Path stat) {
+        char state = state(stat);
+        return state == 'Z' || state == 'X' || state == '?';
+    }
+
+    /** The state letter of a /proc stat file, '?' when it cannot be read. */
+    private static char state(Path stat) {
         try {
             String s = Files.readString(stat);
             int close = s.lastIndexOf(')');
-            return close < 0 || close + 2 >= s.length() || s.charAt(close + 2) != 'Z';
+            return close >= 0 && close + 2 < s.length() ? s.charAt(close + 2) : '?';
         } catch (IOException e) {
-            return Files.exists(Path.of("/proc/self")) ? false : h.get().isAlive();
+            return '?';
         }
     }
 
     /** True when the process is stopped by a signal (state T in {@code /proc/PID/stat}). */
     static boolean isStopped(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int close = s.lastIndexOf(')');
-            return close >= 0 && close + 2 < s.length() && s.charAt(close + 2) == 'T';
-        } catch (IOException e) {
-            return false;
-        }
+        return state(Path.of("/proc", Long.toString(pid), "stat")) == 'T';
     }
 
     /** The process's command line, or "" when it cannot be read. */
@@ -96,7 +113,7 @@ final class Platform {
     static boolean isPortFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            s.bind(new InetSocketAddress("127.0.0.1", port));
             return true;
         } catch (IOException e) {
             return false;
