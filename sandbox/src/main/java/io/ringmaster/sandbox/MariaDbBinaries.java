@@ -71,26 +71,36 @@ public final class MariaDbBinaries {
         BUNDLED;
 
         /**
-         * Parses {@code auto}, {@code system} or {@code bundled}, case-insensitive.
+         * Parses {@code auto}, {@code system} or {@code bundled}, case-insensitive; blank means auto.
          *
-         * @throws SandboxException for any other text
+         * @throws SandboxException for any other text ("must be auto, system or bundled, not 'x'")
          */
         public static Choice parse(String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "auto", "" -> AUTO;
                 case "system" -> SYSTEM;
                 case "bundled" -> BUNDLED;
-                default -> throw new SandboxException(ENV + " must be auto, system or bundled, not '" + text + "'");
+                default -> throw new SandboxException("must be auto, system or bundled, not '" + text + "'");
             };
         }
 
-        /** The choice from {@value #PROPERTY} or else {@value #ENV}; {@link #AUTO} when neither is set. */
+        /**
+         * The choice from {@value #PROPERTY} or else {@value #ENV}; {@link #AUTO} when neither is set.
+         *
+         * @throws SandboxException naming the property or variable when its value is not a choice
+         */
         public static Choice fromEnvironment() {
             String v = System.getProperty(PROPERTY);
+            String source = "-D" + PROPERTY;
             if (v == null) {
                 v = System.getenv(ENV);
+                source = ENV;
             }
-            return v == null ? AUTO : parse(v);
+            try {
+                return v == null ? AUTO : parse(v);
+            } catch (SandboxException e) {
+                throw new SandboxException(source + " " + e.getMessage());
+            }
         }
     }
 

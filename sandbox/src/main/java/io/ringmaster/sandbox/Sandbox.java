@@ -8,12 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,6 +44,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     private static final String TEMPLATE_DIR = ".template";
     private static final String TLS_DIR = "tls";
+    private static final Duration TLS_TIMEOUT = Duration.ofSeconds(90);
     private static final Set<Sandbox> OWNED = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
 
@@ -192,34 +197,42 @@ public final class Sandbox implements AutoCloseable {
     /**
      * Drill: kills a server with SIGKILL (a crash).
      *
+     * @return true when it was running, false when there was nothing to kill
      * @throws SandboxException for an unknown host or a process that does not die
      */
-    public void kill(String host) {
+    public boolean kill(String host) {
         SandboxServer s = server(host);
-        s.kill("sandbox drill");
+        boolean killed = s.kill("sandbox drill");
         recordPid(s, 0);
+        return killed;
     }
 
     /**
      * Drill: shuts a server down cleanly (SIGKILL after {@link SandboxServer#DEFAULT_STOP_TIMEOUT}).
      *
+     * @return true when it was running, false when there was nothing to stop
      * @throws SandboxException for an unknown host
      */
-    public void stop(String host) {
+    public boolean stop(String host) {
         SandboxServer s = server(host);
-        s.stop("sandbox drill");
+        boolean stopped = s.stop("sandbox drill");
         recordPid(s, 0);
+        return stopped;
     }
 
     /**
-     * Drill: starts a stopped or killed server again; a replica resumes replication by itself.
+     * Drill: starts a stopped or killed server again (a running one is left alone); a replica resumes replication
+     * by itself.
      *
+     * @return the server's pid
      * @throws SandboxException for an unknown host or a server that does not become ready in
      *                          {@link SandboxServer#DEFAULT_START_TIMEOUT}
      */
-    public void start(String host) {
+    public long start(String host) {
         SandboxServer s = server(host);
-        recordPid(s, s.start("sandbox drill"));
+        long pid = s.start("sandbox drill");
+        recordPid(s, pid);
+        return pid;
     }
 
     /**
@@ -355,19 +368,35 @@ public final class Sandbox implements AutoCloseable {
     private void createServers() {
         Path template = dir.resolve(TEMPLATE_DIR).resolve("data");
         try {
+            // the certificate (keytool: about a second of CPU) is made while mariadb-install-db runs
+            CompletableFuture<Optional<ServerTls>> tlsFuture = new CompletableFuture<>();
+            Thread tlsThread = new Thread(() -> tlsFuture.complete(ServerTls.create(dir.resolve(TLS_DIR))),
+                    "sandbox-tls");
+            tlsThread.setDaemon(true);
+            tlsThread.start();
             SandboxServer.createTemplate(binaries, template);
-            List<String> extra = new ArrayList<>();
-            ServerTls.create(dir.resolve(TLS_DIR)).ifPresent(tls -> extra.addAll(tls.configLines()));
-            extra.addAll(spec.extraConfig());
+            Optional<ServerTls> tls = awaitTls(tlsFuture);
             long begin = System.nanoTime();
             for (SandboxServer s : servers()) {
                 s.createDataDir(template);
-                s.writeConfig(spec.masters(), extra);
+                s.writeConfig(spec.masters(), tls, spec.extraConfig());
             }
             LOG.info("Copied the data directory to {} servers in {} ms", servers.size(),
                     (System.nanoTime() - begin) / 1_000_000);
         } finally {
             FileTrees.deleteQuietly(template.getParent());
+        }
+    }
+
+    private static Optional<ServerTls> awaitTls(CompletableFuture<Optional<ServerTls>> future) {
+        try {
+            return future.get(TLS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("No TLS certificate for the sandbox servers ({}); they will make their own", e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while making the TLS certificate", e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,12 +131,15 @@ public final class SandboxServer {
     /**
      * Writes the server's {@code my.cnf} (see {@link ServerLayout#render}).
      *
+     * @param masterCount number of masters in the topology
+     * @param tls         certificate for the server, may be empty (MariaDB 11.4+ then makes its own at each start)
+     * @param extra       extra option lines, may be empty
      * @throws SandboxException when the file cannot be written
      */
-    public void writeConfig(int masterCount, List<String> extra) {
+    public void writeConfig(int masterCount, Optional<ServerTls> tls, List<String> extra) {
         try {
             Files.createDirectories(layout.dir());
-            Files.writeString(layout.configFile(), layout.render(host, masterCount, binaries, extra),
+            Files.writeString(layout.configFile(), layout.render(host, masterCount, binaries, tls, extra),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SandboxException(name() + ": cannot write " + layout.configFile() + ": " + e.getMessage(), e);
@@ -212,8 +216,8 @@ public final class SandboxServer {
      *
      * @see #stop(Duration, String)
      */
-    public void stop(String reason) {
-        stop(DEFAULT_STOP_TIMEOUT, reason);
+    public boolean stop(String reason) {
+        return stop(DEFAULT_STOP_TIMEOUT, reason);
     }
 
     /**
@@ -222,13 +226,14 @@ public final class SandboxServer {
      *
      * @param timeout bound on the clean shutdown
      * @param reason  why, for the log
+     * @return true when the server was running, false when there was nothing to stop
      * @throws SandboxException when the process survives even SIGKILL for 10 s
      */
-    public synchronized void stop(Duration timeout, String reason) {
+    public synchronized boolean stop(Duration timeout, String reason) {
         OptionalLong running = pid();
         if (running.isEmpty()) {
             LOG.info("{} is not running; nothing to stop ({})", name(), reason);
-            return;
+            return false;
         }
         long pid = running.getAsLong();
         long begin = System.nanoTime();
@@ -239,10 +244,11 @@ public final class SandboxServer {
         }
         if (awaitExit(pid, timeout)) {
             LOG.info("{} stopped cleanly in {} ms", name(), (System.nanoTime() - begin) / 1_000_000);
-            return;
+            return true;
         }
         LOG.warn("{} (pid {}) did not stop within {}; sending SIGKILL", name(), pid, Commands.seconds(timeout));
         forceKill(pid);
+        return true;
     }
 
     /**
@@ -250,16 +256,18 @@ public final class SandboxServer {
      * A server that is not running is left alone.
      *
      * @param reason why, for the log
+     * @return true when the server was running, false when there was nothing to kill
      * @throws SandboxException when the process is still there after 10 s
      */
-    public synchronized void kill(String reason) {
+    public synchronized boolean kill(String reason) {
         OptionalLong running = pid();
         if (running.isEmpty()) {
             LOG.info("{} is not running; nothing to kill ({})", name(), reason);
-            return;
+            return false;
         }
         LOG.info("Killing {} (pid {}) with SIGKILL ({})", name(), running.getAsLong(), reason);
         forceKill(running.getAsLong());
+        return true;
     }
 
     /**

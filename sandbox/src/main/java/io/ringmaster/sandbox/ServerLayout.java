@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where one sandbox server keeps its files, all inside its own folder, and the {@code my.cnf} that says so.
@@ -64,10 +65,12 @@ public record ServerLayout(Path dir) {
      * @param host        the server
      * @param masterCount number of masters (the {@code auto_increment_increment} of each master)
      * @param binaries    the programs that will run it (bundled ones need basedir and message files)
+     * @param tls         certificate and key for the server, may be empty
      * @param extra       lines appended at the end, may be empty
      * @return the text of {@code my.cnf}
      */
-    public String render(SandboxHost host, int masterCount, MariaDbBinaries binaries, List<String> extra) {
+    public String render(SandboxHost host, int masterCount, MariaDbBinaries binaries, Optional<ServerTls> tls,
+                         List<String> extra) {
         List<String> l = new ArrayList<>();
         l.add("# Written by `ringmaster sandbox up` for " + host.name() + " ("
                 + (host.isMaster() ? "master " + host.masterIndex() + " of " + masterCount
@@ -107,6 +110,11 @@ public record ServerLayout(Path dir) {
         l.addAll(INNODB_OPTIONS);
         l.add("performance_schema=OFF");
         l.add("max_connections=100");
+        tls.ifPresent(t -> {
+            l.add("");
+            l.add("# TLS with the sandbox's own certificate (MariaDB 11.4+ would make one at every start)");
+            l.addAll(t.configLines());
+        });
         if (!extra.isEmpty()) {
             l.add("");
             l.add("# extra lines from the sandbox spec");

@@ -39,7 +39,7 @@ class SandboxServerTest {
         SandboxHost host = new SandboxHost("db1", 1, PORT, HostMode.MASTER, Optional.empty(), 1);
         server = new SandboxServer(host, new ServerLayout(dir.resolve("db1")), binaries);
         server.createDataDir(dir.resolve("template/data"));
-        server.writeConfig(2, List.of("max_connections=20"));
+        server.writeConfig(2, ServerTls.create(dir.resolve("tls")), List.of("max_connections=20"));
 
         long pid = server.start("test");
         assertThat(server.isRunning()).isTrue();
@@ -49,6 +49,7 @@ class SandboxServerTest {
                 + " @@sync_binlog, @@bind_address)"))
                 .isEqualTo("1,1,ON,ON,ON,2,1,20,1,127.0.0.1");
         assertThat(query(server, "SHOW GRANTS FOR 'root'@'127.0.0.1'")).contains("WITH GRANT OPTION");
+        assertThat(query(server, "SELECT @@have_ssl")).isEqualTo("YES");
         execute(server, "CREATE DATABASE drill");
         execute(server, "CREATE TABLE drill.t (id INT PRIMARY KEY) ENGINE=InnoDB");
         execute(server, "INSERT INTO drill.t VALUES (1), (2)");
@@ -60,15 +61,16 @@ class SandboxServerTest {
         assertThat(server.isFrozen()).isFalse();
         assertThat(query(server, "SELECT 1")).isEqualTo("1");
 
-        server.kill("test");
+        assertThat(server.kill("test")).isTrue();
         assertThat(server.isRunning()).isFalse();
+        assertThat(server.kill("test: nothing left to kill")).isFalse();
         assertThat(server.pid()).isEmpty();
         long again = server.start("test restart after crash");
         assertThat(again).isNotEqualTo(pid);
         assertThat(query(server, "SELECT COUNT(*) FROM drill.t")).as("committed rows survive SIGKILL").isEqualTo("2");
 
         server.freeze("test: stop must also end a frozen server");
-        server.stop(Duration.ofSeconds(20), "test");
+        assertThat(server.stop(Duration.ofSeconds(20), "test")).isTrue();
         assertThat(server.isRunning()).isFalse();
         assertThatThrownBy(() -> server.freeze("test")).isInstanceOf(SandboxException.class)
                 .hasMessageContaining("not running");
@@ -81,7 +83,7 @@ class SandboxServerTest {
         SandboxHost host = new SandboxHost("db1", 1, PORT + 1, HostMode.MASTER, Optional.empty(), 1);
         server = new SandboxServer(host, new ServerLayout(dir.resolve("db1")), binaries);
         server.createDataDir(dir.resolve("template/data"));
-        server.writeConfig(1, List.of("no_such_option=1"));
+        server.writeConfig(1, Optional.empty(), List.of("no_such_option=1"));
 
         assertThatThrownBy(() -> server.start(Duration.ofSeconds(20), "test"))
                 .isInstanceOf(SandboxException.class)
