@@ -38,7 +38,7 @@ public final class GtidPosition {
 
     /**
      * Parses a comma-separated list such as {@code 1-1-100,2-2-7}; null or blank gives the empty position.
-     * When a domain appears more than once the highest sequence number wins.
+     * When a domain appears more than once the highest sequence number wins (on a tie, the highest server_id).
      *
      * @throws IllegalArgumentException on anything that is not a GTID list
      */
@@ -59,7 +59,7 @@ public final class GtidPosition {
             try {
                 Gtid g = new Gtid(Long.parseUnsignedLong(f[0]), Long.parseUnsignedLong(f[1]),
                         Long.parseUnsignedLong(f[2]));
-                byDomain.merge(g.domain(), g, (a, b) -> a.seq() >= b.seq() ? a : b);
+                byDomain.merge(g.domain(), g, GtidPosition::later);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a GTID: '" + p + "'");
             }
@@ -67,11 +67,11 @@ public final class GtidPosition {
         return new GtidPosition(byDomain);
     }
 
-    /** Builds a position from GTIDs (highest seq per domain wins). */
+    /** Builds a position from GTIDs (highest seq per domain wins; on a tie, the highest server_id). */
     public static GtidPosition of(Gtid... gtids) {
         Map<Long, Gtid> byDomain = new TreeMap<>();
         for (Gtid g : gtids) {
-            byDomain.merge(g.domain(), g, (a, b) -> a.seq() >= b.seq() ? a : b);
+            byDomain.merge(g.domain(), g, GtidPosition::later);
         }
         return new GtidPosition(byDomain);
     }
@@ -120,11 +120,23 @@ public final class GtidPosition {
         return g == null ? EMPTY : new GtidPosition(Map.of(domain, g));
     }
 
-    /** The per-domain maximum of this and {@code other}. */
+    /** The per-domain maximum of this and {@code other} (commutative, associative and idempotent). */
     public GtidPosition union(GtidPosition other) {
         Map<Long, Gtid> merged = new TreeMap<>(byDomain);
-        other.byDomain.values().forEach(g -> merged.merge(g.domain(), g, (a, b) -> a.seq() >= b.seq() ? a : b));
+        other.byDomain.values().forEach(g -> merged.merge(g.domain(), g, GtidPosition::later));
         return new GtidPosition(merged);
+    }
+
+    /**
+     * Of two GTIDs of one domain, the one with the higher sequence number; on a tie (two servers wrote the same
+     * sequence number: the positions diverged) the higher server_id, so that the result does not depend on the
+     * order of the arguments.
+     */
+    private static Gtid later(Gtid a, Gtid b) {
+        if (a.seq() != b.seq()) {
+            return a.seq() > b.seq() ? a : b;
+        }
+        return a.serverId() >= b.serverId() ? a : b;
     }
 
     /** The canonical text, {@code domain-server-seq} joined by commas, ordered by domain; "" when empty. */
