@@ -105,11 +105,13 @@ public final class GtidPosition {
     /**
      * How many transactions this position lacks to reach {@code target}: the sum over the target's domains of
      * the sequence gap. Exact under {@code gtid_strict_mode}, where sequence numbers have no holes per domain.
+     * Never negative; a sum beyond {@link Long#MAX_VALUE} is reported as {@link Long#MAX_VALUE}.
      */
     public long missingFrom(GtidPosition target) {
         long missing = 0;
         for (Gtid g : target.byDomain.values()) {
-            missing += Math.max(0, g.seq() - seq(g.domain()));
+            long gap = Math.max(0, g.seq() - seq(g.domain()));
+            missing = missing > Long.MAX_VALUE - gap ? Long.MAX_VALUE : missing + gap;
         }
         return missing;
     }
