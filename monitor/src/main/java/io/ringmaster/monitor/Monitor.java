@@ -244,6 +244,9 @@ public final class Monitor implements AutoCloseable {
         if (!ready) {
             firstLook(obs);
             ready = true;
+            if (state.mode() != MonitorMode.PASSIVE) {
+                applyRoles();
+            }
             persist();
             return;
         }
@@ -252,8 +255,9 @@ public final class Monitor implements AutoCloseable {
             logRoleChanges(state.roles(), a.roles());
             state = state.withRoles(a.roles());
             if (a.writerNeeded()) {
-                String why = prevWriter.map(w -> "writer " + w + " is " + state.host(w).state() + ": "
-                        + state.host(w).reason()).orElse("no writer");
+                String why = prevWriter.map(w -> "writer " + w + " is "
+                        + (state.host(w) == null ? "not checked" : state.host(w).state() + ": " + state.host(w).reason()))
+                        .orElse("no writer");
                 changeWriter(prevWriter, obs, why);
             }
             reassertReadOnly(obs);

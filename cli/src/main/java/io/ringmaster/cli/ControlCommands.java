@@ -1,0 +1,216 @@
+package io.ringmaster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code mmm_control} verbs, talking to a running monitor over its HTTP API. */
+final class ControlCommands {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private ControlCommands() {}
+
+    /** Formats the show view as mmm_control does. */
+    static String formatShow(JsonNode s) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Mode: ").append(s.path("mode").asText());
+        if (!s.path("ready").asBoolean(true)) {
+            b.append(" (starting: not every host checked yet)");
+        }
+        b.append('\n');
+        if ("PASSIVE".equals(s.path("mode").asText())) {
+            b.append("# --- Monitor is in PASSIVE MODE: it changes nothing until set-active ---\n");
+        }
+        for (JsonNode h : s.path("hosts")) {
+            List<String> roles = new ArrayList<>();
+            h.path("roles").forEach(r -> roles.add(r.asText()));
+            roles.sort(String::compareTo);
+            b.append("  ").append(h.path("name").asText()).append('(').append(h.path("address").asText()).append(") ")
+                    .append(h.path("mode").asText()).append('/').append(h.path("state").asText())
+                    .append(". Roles: ").append(String.join(", ", roles));
+            String reason = h.path("reason").asText("");
+            if (!"ONLINE".equals(h.path("state").asText()) && !reason.isEmpty()) {
+                b.append("  (").append(reason).append(')');
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    @Command(name = "show", description = "Show every host's mode, state and roles (like mmm_control show).")
+    static final class Show implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode s = new ApiClient(config.load()).get("status");
+            System.out.print(json ? ApiClient.pretty(s) + "\n" : formatShow(s));
+            return 0;
+        }
+    }
+
+    @Command(name = "checks", description = "Show the latest check results: checks [HOST|all] [CHECK|all].")
+    static final class Checks implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Parameters(index = "0", defaultValue = "all", paramLabel = "HOST") String host;
+        @Parameters(index = "1", defaultValue = "all", paramLabel = "CHECK") String check;
+
+        @Override
+        public Integer call() {
+            var cfg = config.load();
+            if (!host.equals("all") && cfg.findHost(host).isEmpty()) {
+                throw new CliException(2, "unknown host '" + host + "'");
+            }
+            String wanted;
+            try {
+                wanted = check.equals("all") ? "all" : io.ringmaster.core.model.CheckName.parse(check).label();
+            } catch (IllegalArgumentException e) {
+                throw new CliException(2, e.getMessage());
+            }
+            JsonNode c = new ApiClient(cfg).get("checks");
+            if (json) {
+                System.out.println(ApiClient.pretty(c));
+                return 0;
+            }
+            for (JsonNode h : c.path("hosts")) {
+                if (!host.equals("all") && !host.equals(h.path("name").asText())) {
+                    continue;
+                }
+                for (JsonNode k : h.path("checks")) {
+                    if (!wanted.equals("all") && !wanted.equals(k.path("check").asText())) {
+                        continue;
+                    }
+                    String when = k.path("lastChange").isNull() ? "never"
+                            : WHEN.format(Instant.parse(k.path("lastChange").asText()));
+                    String result = k.path("ok").asBoolean() ? "OK" : "ERROR: " + k.path("message").asText();
+                    System.out.printf("%-6s %-12s [last change: %s]  %s%n", h.path("name").asText(),
+                            k.path("check").asText(), when, result);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set-online", aliases = "set_online", description = "Bring a host back ONLINE (from ADMIN_OFFLINE or AWAITING_RECOVERY).")
+    static final class SetOnline implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Parameters(paramLabel = "HOST") String host;
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).post("hosts/" + enc(host) + "/set-online").path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "set-offline", aliases = "set_offline", description = "Take a host out (ADMIN_OFFLINE); the writer role is moved away first.")
+    static final class SetOffline implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Parameters(paramLabel = "HOST") String host;
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).post("hosts/" + enc(host) + "/set-offline").path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "move-role", aliases = "move_role", description = "Move an exclusive role (switchover of the writer): move-role ROLE HOST.")
+    static final class MoveRole implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Parameters(index = "0", paramLabel = "ROLE") String role;
+        @Parameters(index = "1", paramLabel = "HOST") String host;
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).post("roles/" + enc(role) + "/move?host=" + enc(host))
+                    .path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "mode", description = "Print the monitor mode (ACTIVE, MANUAL, WAIT, PASSIVE).")
+    static final class Mode implements Callable<Integer> {
+        @Mixin ConfigOption config;
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).get("status").path("mode").asText());
+            return 0;
+        }
+    }
+
+    abstract static class SetMode implements Callable<Integer> {
+        @Mixin ConfigOption config;
+
+        abstract String mode();
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).post("mode/" + mode()).path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "set-active", aliases = "set_active", description = "Switch the monitor to ACTIVE mode.")
+    static final class SetActive extends SetMode {
+        String mode() {
+            return "ACTIVE";
+        }
+    }
+
+    @Command(name = "set-manual", aliases = "set_manual", description = "Switch the monitor to MANUAL mode.")
+    static final class SetManual extends SetMode {
+        String mode() {
+            return "MANUAL";
+        }
+    }
+
+    @Command(name = "set-passive", aliases = "set_passive", description = "Switch the monitor to PASSIVE mode.")
+    static final class SetPassive extends SetMode {
+        String mode() {
+            return "PASSIVE";
+        }
+    }
+
+    @Command(name = "recoveries", description = "List recent writer changes with every step and its timing.")
+    static final class Recoveries implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode r = new ApiClient(config.load()).get("recoveries");
+            if (json) {
+                System.out.println(ApiClient.pretty(r));
+                return 0;
+            }
+            for (JsonNode rec : r.path("recoveries")) {
+                System.out.printf("%s %s %s -> %s: %s%n", rec.path("id").asText(), rec.path("kind").asText(),
+                        rec.path("from").asText("-"), rec.path("to").asText(), rec.path("outcome").asText());
+                for (JsonNode st : rec.path("steps")) {
+                    System.out.printf("    %s %s (%d ms) %s%n", st.path("ok").asBoolean() ? "ok  " : "FAIL",
+                            st.path("step").asText(), st.path("millis").asLong(), st.path("detail").asText());
+                }
+            }
+            return 0;
+        }
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

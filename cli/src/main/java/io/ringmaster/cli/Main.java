@@ -1,0 +1,67 @@
+package io.ringmaster.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The single entry point: {@code ringmaster VERB ...}. Verbs follow {@code mmm_control} (underscore spellings
+ * accepted), plus the daemons and tools. Exit codes: 0 success, 1 failure or refusal, 2 bad usage or config.
+ */
+@Command(name = "ringmaster", mixinStandardHelpOptions = true, version = "ringmaster 0.1.0",
+        description = "Multi-master replication manager for MariaDB and MySQL (MMM's successor).",
+        subcommands = {
+                MonitorCommand.class,
+                ControlCommands.Show.class,
+                ControlCommands.Checks.class,
+                ControlCommands.SetOnline.class,
+                ControlCommands.SetOffline.class,
+                ControlCommands.MoveRole.class,
+                ControlCommands.Mode.class,
+                ControlCommands.SetActive.class,
+                ControlCommands.SetManual.class,
+                ControlCommands.SetPassive.class,
+                ControlCommands.Recoveries.class,
+                BootstrapCommand.class,
+                SandboxCommand.class,
+                DemoCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof CliException ce) {
+                cmd.getErr().println("ringmaster: " + ce.getMessage());
+                return ce.exitCode();
+            }
+            cmd.getErr().println("ringmaster: " + ex);
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("ringmaster: " + ex.getMessage());
+            return 2;
+        });
+        return cl.execute(normalize(args));
+    }
+
+    /** Accepts MMM's underscore spellings of verbs ({@code set_online}, {@code move_role}). */
+    static String[] normalize(String[] args) {
+        String[] out = args.clone();
+        if (out.length > 0 && out[0].matches("[a-z]+(_[a-z]+)+")) {
+            out[0] = out[0].replace('_', '-');
+        }
+        return out;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
