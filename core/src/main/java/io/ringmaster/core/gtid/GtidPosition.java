@@ -17,8 +17,19 @@ import java.util.TreeMap;
 public final class GtidPosition {
     private static final GtidPosition EMPTY = new GtidPosition(Map.of());
 
-    /** One GTID: replication domain, originating server_id, sequence number. */
+    /**
+     * One GTID: replication domain, originating server_id, sequence number.
+     *
+     * @throws IllegalArgumentException when a component is negative (beyond {@link Long#MAX_VALUE} unsigned)
+     */
     public record Gtid(long domain, long serverId, long seq) {
+        public Gtid {
+            if (domain < 0 || serverId < 0 || seq < 0) {
+                throw new IllegalArgumentException("GTID component out of range: " + Long.toUnsignedString(domain)
+                        + "-" + Long.toUnsignedString(serverId) + "-" + Long.toUnsignedString(seq));
+            }
+        }
+
         @Override
         public String toString() {
             return domain + "-" + serverId + "-" + seq;
@@ -40,7 +51,8 @@ public final class GtidPosition {
      * Parses a comma-separated list such as {@code 1-1-100,2-2-7}; null or blank gives the empty position.
      * When a domain appears more than once the highest sequence number wins (on a tie, the highest server_id).
      *
-     * @throws IllegalArgumentException on anything that is not a GTID list
+     * @throws IllegalArgumentException on anything that is not a GTID list, or a number above
+     *                                  {@link Long#MAX_VALUE}
      */
     public static GtidPosition parse(String text) {
         if (text == null || text.isBlank()) {
@@ -57,8 +69,7 @@ public final class GtidPosition {
                 throw new IllegalArgumentException("not a GTID: '" + p + "'");
             }
             try {
-                Gtid g = new Gtid(Long.parseUnsignedLong(f[0]), Long.parseUnsignedLong(f[1]),
-                        Long.parseUnsignedLong(f[2]));
+                Gtid g = new Gtid(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
                 byDomain.merge(g.domain(), g, GtidPosition::later);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a GTID: '" + p + "'");
