@@ -13,8 +13,28 @@ public final class ConfigException extends RuntimeException {
      * @param problem what is wrong, in words a DBA reads
      */
     public ConfigException(String source, String field, String problem) {
-        super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem);
+        super(oneLine(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem));
         this.field = field;
+    }
+
+    /** Shows line breaks and other control characters that came from the file as escapes, e.g. {@code \n}. */
+    private static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                        b.append(String.format("\\u%04x", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return b.toString();
     }
 
     /** The path of the offending field, such as {@code monitor.check_period}; empty for whole-file problems. */
