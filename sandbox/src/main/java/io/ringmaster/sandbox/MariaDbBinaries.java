@@ -85,7 +85,8 @@ public final class MariaDbBinaries {
         }
 
         /**
-         * The choice from {@value #PROPERTY} or else {@value #ENV}; {@link #AUTO} when neither is set.
+         * The choice from {@value MariaDbBinaries#PROPERTY} or else {@value MariaDbBinaries#ENV}; {@link #AUTO} when
+         * neither is set.
          *
          * @throws SandboxException naming the property or variable when its value is not a choice
          */
@@ -269,22 +270,30 @@ public final class MariaDbBinaries {
     }
 
     /**
-     * Runs {@code mariadbd --version}: proves the program can run here (shared libraries present).
+     * Runs {@code mariadbd --version}: proves the program can run here (shared libraries present). Bounded (20 s).
      *
-     * @param workDir folder for the command's output file
      * @return the version line, e.g. {@code mariadbd  Ver 11.4.5-MariaDB ...}
      * @throws SandboxException when it cannot run, with its error (e.g. a missing shared library)
      */
-    public String version(Path workDir) {
-        Path log = workDir.resolve("mariadbd-version.log");
-        Commands.Result r = Commands.run(List.of(mariadbd.toString(), "--version"), null, log, VERSION_TIMEOUT);
-        if (!r.ok()) {
-            throw new SandboxException(source.name().toLowerCase(Locale.ROOT) + " " + mariadbd
-                    + " cannot run (exit " + r.exitCode() + "): " + r.tail(2)
-                    + (source == Source.BUNDLED ? " (install the Debian package providing the missing library,"
-                    + " or set " + ENV + "=system)" : ""));
+    public String version() {
+        Path log;
+        try {
+            log = Files.createTempFile("ringmaster-mariadbd-version", ".log");
+        } catch (IOException e) {
+            throw new SandboxException("cannot create a temporary file: " + e.getMessage(), e);
         }
-        return r.output().strip();
+        try {
+            Commands.Result r = Commands.run(List.of(mariadbd.toString(), "--version"), null, log, VERSION_TIMEOUT);
+            if (!r.ok()) {
+                throw new SandboxException(source.name().toLowerCase(Locale.ROOT) + " " + mariadbd
+                        + " cannot run (exit " + r.exitCode() + "): " + r.tail(2)
+                        + (source == Source.BUNDLED ? " (install the Debian package providing the missing library,"
+                        + " or set " + ENV + "=system)" : ""));
+            }
+            return r.output().strip();
+        } finally {
+            FileTrees.deleteQuietly(log);
+        }
     }
 
     @Override

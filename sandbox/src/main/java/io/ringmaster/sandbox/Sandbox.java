@@ -95,12 +95,17 @@ public final class Sandbox implements AutoCloseable {
         checkNew(absolute);
         LOG.info("Creating a sandbox of {} master(s) with {} replica(s) each in {} on ports {}+ with {} ({})",
                 spec.masters(), spec.replicasPerMaster(), dir, spec.basePort() + 1, binaries,
-                firstLine(binaries.version(dirForVersion(dir))));
+                firstLine(binaries.version()));
         List<SandboxState.Host> hosts = absolute.hosts().stream().map(h -> new SandboxState.Host(h.name(), h.index(),
                 h.mode().label(), h.master().orElse(null), h.port(), dir.resolve(h.name()).toString(), 0)).toList();
         SandboxState state = new SandboxState(SandboxState.FORMAT, spec.masters(), spec.replicasPerMaster(),
                 spec.basePort(), spec.extraConfig(), SandboxState.Binaries.of(binaries), SandboxConfigFile.FILE,
                 hosts);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SandboxException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
         state.write(dir);
         Sandbox sandbox = new Sandbox(dir, absolute, binaries, state);
         sandbox.own();
@@ -344,15 +349,6 @@ public final class Sandbox implements AutoCloseable {
                 throw new SandboxException("port " + h.port() + " (for " + h.name() + ") on 127.0.0.1 is in use;"
                         + " is another sandbox running? choose another --base-port");
             }
-        }
-    }
-
-    /** Creates the folder (if needed) and returns it, as the working folder of {@code mariadbd --version}. */
-    private static Path dirForVersion(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new SandboxException("cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 

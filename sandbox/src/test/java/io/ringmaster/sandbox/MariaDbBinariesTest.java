@@ -53,7 +53,7 @@ class MariaDbBinariesTest {
         MariaDbBinaries again = MariaDbBinaries.bundled(dir.resolve("no-repo"), cache);
         assertThat(Files.getLastModifiedTime(again.mariadbd()).toMillis()).as("unpacked only once")
                 .isEqualTo(modified);
-        assertThat(bundled.version(dir)).contains("11.4.5-MariaDB");
+        assertThat(bundled.version()).contains("11.4.5-MariaDB");
 
         SandboxServer.createTemplate(bundled, dir.resolve("template/data"));
         SandboxHost host = new SandboxHost("db1", 1, PORT, HostMode.MASTER, Optional.empty(), 1);
