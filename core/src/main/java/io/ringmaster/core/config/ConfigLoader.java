@@ -2,6 +2,8 @@ package io.ringmaster.core.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -86,14 +88,35 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
             var loc = e.getLocation();
-            throw new ConfigException(source, "", "invalid YAML" + (loc == null ? "" : " at line " + loc.getLineNr())
-                    + ": " + msg);
+            throw new ConfigException(source, duplicateKeyPath(e), "invalid YAML"
+                    + (loc == null ? "" : " at line " + loc.getLineNr()) + ": " + msg);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException(source, "", "the file is empty");
         }
         Section top = new Section(source, "", root, env);
         return new Reader(source, baseDir, file).read(top);
+    }
+
+    /**
+     * The path ({@code hosts[1].port}) of the key a duplicate-key error is about, from the parser's context;
+     * "" for other errors.
+     */
+    private static String duplicateKeyPath(JsonProcessingException e) {
+        if (!(e instanceof StreamReadException sre) || !(sre.getProcessor() instanceof JsonParser p)
+                || !String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add(0, "[" + c.getCurrentIndex() + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.add(0, "." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private record Reader(String source, Path baseDir, Path file) {
