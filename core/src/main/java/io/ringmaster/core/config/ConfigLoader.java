@@ -83,13 +83,22 @@ public final class ConfigLoader {
     public static RingmasterConfig parse(String text, String source, Path baseDir, Path file,
                                          Function<String, String> env) {
         JsonNode root;
-        try {
-            root = YAML.readTree(text);
+        try (JsonParser parser = YAML.createParser(text)) {
+            root = YAML.readTree(parser);
+            while (root != null && parser.nextToken() != null) {
+                JsonNode more = YAML.readTree(parser);
+                if (more != null && !more.isMissingNode() && !more.isNull()) {
+                    throw new ConfigException(source, "", "more than one YAML document (---): only one is read, "
+                            + "so the configuration must be a single document");
+                }
+            }
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
             var loc = e.getLocation();
             throw new ConfigException(source, duplicateKeyPath(e), "invalid YAML"
                     + (loc == null ? "" : " at line " + loc.getLineNr()) + ": " + msg);
+        } catch (IOException e) {
+            throw new ConfigException(source, "", "cannot read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException(source, "", "the file is empty");
