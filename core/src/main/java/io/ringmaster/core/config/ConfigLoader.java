@@ -339,8 +339,13 @@ public final class ConfigLoader {
             }
         }
 
+        /**
+         * Declares the keys this section accepts and refuses any other at once, before any value is read, so that
+         * a misspelt key is reported as unknown rather than as the required key it was meant to be.
+         */
         void allow(String... keys) {
             allowed.addAll(List.of(keys));
+            finish();
         }
 
         /** Refuses keys that were not allowed. */
