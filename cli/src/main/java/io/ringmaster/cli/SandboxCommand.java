@@ -102,7 +102,8 @@ final class SandboxCommand implements Runnable {
         }
 
         private static void printSummary(Sandbox sandbox, long millis) {
-            System.out.printf("sandbox up in %.1f s: %d servers (%s)%n", millis / 1000.0, sandbox.servers().size(),
+            int n = sandbox.servers().size();
+            System.out.printf("sandbox up in %.1f s: %d server%s (%s)%n", millis / 1000.0, n, n == 1 ? "" : "s",
                     sandbox.binaries());
             for (SandboxServer s : sandbox.servers()) {
                 String role = s.host().isMaster() ? "master" : "replica of " + s.host().master().orElseThrow();
