@@ -57,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             return run(sandbox);
         } finally {
             if (keep) {
+                sandbox.detach();
                 say("leaving the sandbox running (--keep): ringmaster sandbox down --dir %s", sandboxDir);
             } else {
                 say("tearing down");

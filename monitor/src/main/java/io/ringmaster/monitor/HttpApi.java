@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/status                    the show view (see {@link StatusView#show})
  * GET  /api/v1/checks                    every check of every host
  * GET  /api/v1/recoveries                writer changes with their steps, newest first
+ * GET  /api/v1/routes?after=V&amp;wait=MS    the route table; long-polls up to MS ms for a version newer than V
  * POST /api/v1/hosts/{host}/set-online   200 {"ok": true, "message"} or 404/409/503 {"ok": false, "error"}
  * POST /api/v1/hosts/{host}/set-offline
  * POST /api/v1/roles/{role}/move?host=H
@@ -54,7 +55,7 @@ public final class HttpApi implements AutoCloseable {
             throw new IOException("cannot listen on " + mc.listenAddress() + ":" + mc.listenPort() + ": "
                     + e.getMessage(), e);
         }
-        this.pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+        this.pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
                 Threads.named("ringmaster-api"));
         server.setExecutor(pool);
         server.createContext("/api/v1/", this::handle);
@@ -98,6 +99,12 @@ public final class HttpApi implements AutoCloseable {
                         case "status" -> send(ex, 200, StatusView.show(monitor));
                         case "checks" -> send(ex, 200, StatusView.checks(monitor));
                         case "recoveries" -> send(ex, 200, StatusView.recoveries(monitor));
+                        case "routes" -> {
+                            long after = Long.parseLong(query.getOrDefault("after", "-1"));
+                            long waitMs = Math.min(60_000, Long.parseLong(query.getOrDefault("wait", "0")));
+                            send(ex, 200, StatusView.routes(waitMs > 0
+                                    ? monitor.awaitRoutes(after, java.time.Duration.ofMillis(waitMs)) : monitor.routes()));
+                        }
                         default -> error(ex, 404, "no such resource: /api/v1/" + path);
                     }
                 } else if (method.equals("POST")) {
@@ -135,6 +142,11 @@ public final class HttpApi implements AutoCloseable {
                 }
             } catch (CommandRefused e) {
                 error(ex, e.status(), e.getMessage());
+            } catch (NumberFormatException e) {
+                error(ex, 400, "bad number in query: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error(ex, 503, "interrupted");
             } catch (RuntimeException e) {
                 log.error("API {} {} failed", method, path, e);
                 error(ex, 500, "internal error: " + e);

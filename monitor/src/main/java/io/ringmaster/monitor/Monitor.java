@@ -11,6 +11,7 @@ import io.ringmaster.core.plan.WriterChange;
 import io.ringmaster.core.roles.CandidateChoice;
 import io.ringmaster.core.roles.CandidateChooser;
 import io.ringmaster.core.roles.RoleAssigner;
+import io.ringmaster.core.routing.RouteTable;
 import io.ringmaster.core.state.ClusterState;
 import io.ringmaster.core.state.HostRecord;
 import io.ringmaster.core.state.StateMachine;
@@ -77,6 +78,11 @@ public final class Monitor implements AutoCloseable {
     private final Deque<RecoveryRecord> recoveries = new ArrayDeque<>();
     private final AtomicInteger recoveryCounter = new AtomicInteger();
 
+    private final List<java.util.function.Consumer<RouteTable>> routeListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Object routeSignal = new Object();
+    private volatile RouteTable routes;
+    private volatile java.util.function.Supplier<Object> routerStats = () -> null;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -108,6 +114,7 @@ public final class Monitor implements AutoCloseable {
         Instant now = clock.instant();
         this.state = store.load().map(this::withCurrentHosts).orElseGet(() -> new ClusterState(
                 config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config), 0, now));
+        this.routes = new RouteTable(0, state.epoch(), now, false, Map.of());
         int n = config.hosts().size();
         this.probes = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 4),
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
@@ -154,6 +161,9 @@ public final class Monitor implements AutoCloseable {
             return;
         }
         lifecycle = Lifecycle.CLOSED;
+        synchronized (routeSignal) {
+            routeSignal.notifyAll();
+        }
         loop.shutdown();
         probes.shutdown();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -248,6 +258,7 @@ public final class Monitor implements AutoCloseable {
                 applyRoles();
             }
             persist();
+            publishRoutes(state.roles(), false);
             return;
         }
         if (state.mode() != MonitorMode.PASSIVE) {
@@ -267,6 +278,7 @@ public final class Monitor implements AutoCloseable {
         if (!state.equals(before)) {
             persist();
         }
+        publishRoutes(state.roles(), false);
     }
 
     /** First round after start: adopt the writable master when there is exactly one; refuse to guess otherwise. */
@@ -341,6 +353,9 @@ public final class Monitor implements AutoCloseable {
         }
         MDC.put("recovery", id);
         log.warn("[{}] {} {} -> {}: {}", id, change.kind(), change.from().orElse("(none)"), change.to(), reason);
+        Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
+        during.put(writerRole, List.of());
+        publishRoutes(during, true);
         try {
             runner.run(change, audit);
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
@@ -358,6 +373,7 @@ public final class Monitor implements AutoCloseable {
             log.error("[{}] {} abandoned: {}", id, change.kind(), e.getMessage());
         } finally {
             MDC.remove("recovery");
+            publishRoutes(state.roles(), false);
         }
         return audit;
     }
@@ -612,8 +628,79 @@ public final class Monitor implements AutoCloseable {
         try {
             return c.run();
         } finally {
+            publishRoutes(state.roles(), false);
             lock.unlock();
         }
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    /**
+     * Publishes the role holders to routers when they differ from the last table (or a change starts or ends).
+     * Listeners run synchronously, before the monitor goes on (so an in-process router stops using an old
+     * writer before it is fenced). Caller holds the lock.
+     */
+    private void publishRoutes(Map<String, List<String>> holders, boolean changing) {
+        Map<String, List<RouteTable.Backend>> roles = new LinkedHashMap<>();
+        holders.forEach((role, hosts) -> roles.put(role, hosts.stream().map(config::host)
+                .map(h -> new RouteTable.Backend(h.name(), h.address(), h.port())).toList()));
+        RouteTable old = routes;
+        if (old.version() > 0 && old.roles().equals(roles) && old.writerChanging() == changing
+                && old.epoch() == state.epoch()) {
+            return;
+        }
+        RouteTable next = new RouteTable(old.version() + 1, state.epoch(), clock.instant(), changing, roles);
+        routes = next;
+        for (var l : routeListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                log.error("route listener failed", e);
+            }
+        }
+        synchronized (routeSignal) {
+            routeSignal.notifyAll();
+        }
+    }
+
+    /** The current route table, never null. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /**
+     * Waits until a table newer than {@code afterVersion} is published, at most {@code max} (long-poll).
+     *
+     * @return the current table: newer than {@code afterVersion}, or the same one when the wait ran out
+     */
+    public RouteTable awaitRoutes(long afterVersion, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (routeSignal) {
+            while (routes.version() <= afterVersion && lifecycle != Lifecycle.CLOSED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                routeSignal.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return routes;
+    }
+
+    /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */
+    public void addRouteListener(java.util.function.Consumer<RouteTable> listener) {
+        routeListeners.add(listener);
+        listener.accept(routes);
+    }
+
+    /** Supplies the router's counters for the status view ({@code "routes"}); null when no router runs here. */
+    public void setRouterStats(java.util.function.Supplier<Object> stats) {
+        routerStats = stats == null ? () -> null : stats;
+    }
+
+    /** The router's counters, or null. */
+    public Object routerStats() {
+        return routerStats.get();
     }
 
     // ---------------------------------------------------------------- views

@@ -51,6 +51,10 @@ public final class StatusView {
             hosts.add(e);
         }
         out.put("hosts", hosts);
+        Object routes = m.routerStats();
+        if (routes != null) {
+            out.put("routes", routes);
+        }
         return out;
     }
 
@@ -76,6 +80,28 @@ public final class StatusView {
             hosts.add(e);
         }
         return Map.of("hosts", hosts);
+    }
+
+    /**
+     * The route table view: {@code {"version", "epoch", "issued", "writerChanging", "roles": {role: [{"host",
+     * "address", "port"}]}}}.
+     */
+    public static Map<String, Object> routes(io.ringmaster.core.routing.RouteTable t) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", t.version());
+        out.put("epoch", t.epoch());
+        out.put("issued", t.issued().toString());
+        out.put("writerChanging", t.writerChanging());
+        Map<String, Object> roles = new LinkedHashMap<>();
+        t.roles().forEach((role, backends) -> roles.put(role, backends.stream().map(b -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("host", b.host());
+            e.put("address", b.address());
+            e.put("port", b.port());
+            return e;
+        }).toList()));
+        out.put("roles", roles);
+        return out;
     }
 
     /** The recoveries view, newest first. */
