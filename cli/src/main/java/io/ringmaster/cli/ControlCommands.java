@@ -45,6 +45,9 @@ final class ControlCommands {
             }
             b.append('\n');
         }
+        for (JsonNode f : s.path("findings")) {
+            b.append("# Finding: ").append(f.asText()).append('\n');
+        }
         return b.toString();
     }
 
@@ -128,16 +131,62 @@ final class ControlCommands {
         }
     }
 
-    @Command(name = "move-role", aliases = "move_role", description = "Move an exclusive role (switchover of the writer): move-role ROLE HOST.")
+    @Command(name = "move-role", aliases = "move_role", description = {
+            "Move an exclusive role (switchover of the writer): move-role [--force] ROLE HOST.",
+            "--force also takes a host in REPLICATION_DELAY or REPLICATION_FAIL, printing the estimated loss first."})
     static final class MoveRole implements Callable<Integer> {
         @Mixin ConfigOption config;
+        @Option(names = "--force", description = "Allow a host in REPLICATION_DELAY or REPLICATION_FAIL (may lose transactions).")
+        boolean force;
         @Parameters(index = "0", paramLabel = "ROLE") String role;
         @Parameters(index = "1", paramLabel = "HOST") String host;
 
         @Override
         public Integer call() {
-            System.out.println(new ApiClient(config.load()).post("roles/" + enc(role) + "/move?host=" + enc(host))
+            ApiClient api = new ApiClient(config.load());
+            if (force) {
+                JsonNode est = api.get("roles/" + enc(role) + "/loss?host=" + enc(host));
+                System.out.printf("estimated loss: %d transaction(s) of '%s' not applied on '%s' (%s)%n",
+                        est.path("missingTransactions").asLong(), est.path("from").asText(), host,
+                        est.path("state").asText());
+            }
+            System.out.println(api.post("roles/" + enc(role) + "/move?host=" + enc(host) + (force ? "&force=1" : ""))
                     .path("message").asText());
+            return 0;
+        }
+    }
+
+    @Command(name = "errant", description = "Show the GTIDs a host has that the writer does not (errant transactions).")
+    static final class Errant implements Callable<Integer> {
+        @Mixin ConfigOption config;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Parameters(paramLabel = "HOST") String host;
+
+        @Override
+        public Integer call() {
+            JsonNode r = new ApiClient(config.load()).get("hosts/" + enc(host) + "/errant");
+            if (json) {
+                System.out.println(ApiClient.pretty(r));
+            } else if (r.path("count").asLong() == 0) {
+                System.out.printf("%s: no errant transactions (%s has everything %s has)%n", host,
+                        r.path("writer").asText(), host);
+            } else {
+                List<String> ranges = new ArrayList<>();
+                r.path("errant").forEach(x -> ranges.add(x.asText()));
+                System.out.printf("%s: %d errant transaction(s) that writer %s does not have: %s%n", host,
+                        r.path("count").asLong(), r.path("writer").asText(), String.join(", ", ranges));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "acknowledge", description = "Acknowledge the last automatic failover: lifts the anti-flap block.")
+    static final class Acknowledge implements Callable<Integer> {
+        @Mixin ConfigOption config;
+
+        @Override
+        public Integer call() {
+            System.out.println(new ApiClient(config.load()).post("recoveries/acknowledge").path("message").asText());
             return 0;
         }
     }

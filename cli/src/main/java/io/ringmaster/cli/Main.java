@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 ControlCommands.SetManual.class,
                 ControlCommands.SetPassive.class,
                 ControlCommands.Recoveries.class,
+                ControlCommands.Errant.class,
+                ControlCommands.Acknowledge.class,
                 BootstrapCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/routes?after=V&amp;wait=MS    the route table; long-polls up to MS ms for a version newer than V
  * POST /api/v1/hosts/{host}/set-online   200 {"ok": true, "message"} or 404/409/503 {"ok": false, "error"}
  * POST /api/v1/hosts/{host}/set-offline
- * POST /api/v1/roles/{role}/move?host=H
+ * POST /api/v1/roles/{role}/move?host=H[&amp;force=1]
+ * GET  /api/v1/roles/{role}/loss?host=H  transactions HOST lacks of the current holder (move-role --force)
+ * GET  /api/v1/hosts/{host}/errant       GTIDs HOST has that the writer does not
+ * POST /api/v1/recoveries/acknowledge    lift the anti-flap block after a failover
  * POST /api/v1/mode/{ACTIVE|MANUAL|WAIT|PASSIVE}
  * </pre>
  *
@@ -105,7 +108,20 @@ public final class HttpApi implements AutoCloseable {
                             send(ex, 200, StatusView.routes(waitMs > 0
                                     ? monitor.awaitRoutes(after, java.time.Duration.ofMillis(waitMs)) : monitor.routes()));
                         }
-                        default -> error(ex, 404, "no such resource: /api/v1/" + path);
+                        default -> {
+                            if (p.length == 3 && p[0].equals("hosts") && p[2].equals("errant")) {
+                                send(ex, 200, monitor.errantReport(p[1]));
+                            } else if (p.length == 3 && p[0].equals("roles") && p[2].equals("loss")) {
+                                String host = query.get("host");
+                                if (host == null || host.isBlank()) {
+                                    error(ex, 400, "missing query parameter 'host'");
+                                    return;
+                                }
+                                send(ex, 200, monitor.lossEstimate(p[1], host));
+                            } else {
+                                error(ex, 404, "no such resource: /api/v1/" + path);
+                            }
+                        }
                     }
                 } else if (method.equals("POST")) {
                     String message;
@@ -119,7 +135,10 @@ public final class HttpApi implements AutoCloseable {
                             error(ex, 400, "missing query parameter 'host'");
                             return;
                         }
-                        message = monitor.moveRole(p[1], host);
+                        message = monitor.moveRole(p[1], host, "1".equals(query.get("force"))
+                                || "true".equals(query.get("force")));
+                    } else if (path.equals("recoveries/acknowledge")) {
+                        message = monitor.acknowledge();
                     } else if (p.length == 2 && p[0].equals("mode")) {
                         MonitorMode mode;
                         try {

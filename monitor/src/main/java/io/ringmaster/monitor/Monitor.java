@@ -1,5 +1,7 @@
 package io.ringmaster.monitor;
 
+import io.ringmaster.core.analysis.ErrantTransactions;
+import io.ringmaster.core.analysis.WriterAnalysis;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
@@ -67,7 +69,9 @@ public final class Monitor implements AutoCloseable {
     private final StateMachine machine;
     private final HostProbe probe;
     private final SqlActions sql;
+    private final SqlActions quick;
     private final StepRunner runner;
+    private final Journal journal;
     private final StateStore store;
     private final String writerRole;
     private final ReentrantLock lock = new ReentrantLock();
@@ -89,6 +93,13 @@ public final class Monitor implements AutoCloseable {
     private volatile long heartbeatWrittenMicros;
     private String heartbeatTableOn = "";
     private String lastNoCandidate = "";
+    private final Map<String, String> findings = new ConcurrentHashMap<>();
+    private final Map<String, List<ErrantTransactions.Range>> errant = new ConcurrentHashMap<>();
+    /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
+    private String strandedWriter;
+    private long lastRoundEndNanos;
+    private Instant lastRoundEndWall;
+    private Instant vetoedUntil = Instant.MIN;
 
     /** Lifecycle states. */
     public enum Lifecycle { NEW, RUNNING, CLOSED }
@@ -108,8 +119,11 @@ public final class Monitor implements AutoCloseable {
                 config.monitor().heartbeatSchema(), clock);
         this.sql = new SqlActions(MariaDbDialect.INSTANCE, config.monitorUser(), config.replicationUser(),
                 config.monitor().actionTimeout());
-        this.runner = new StepRunner(config, sql, clock);
+        this.quick = new SqlActions(MariaDbDialect.INSTANCE, config.monitorUser(), config.replicationUser(),
+                config.monitor().checkTimeout());
+        this.runner = new StepRunner(config, sql, quick, clock);
         this.store = new StateStore(config.monitor().stateFile());
+        this.journal = new Journal(config.monitor().stateFile());
         this.writerRole = config.writerRole().map(RoleConfig::name).orElse("");
         Instant now = clock.instant();
         this.state = store.load().map(this::withCurrentHosts).orElseGet(() -> new ClusterState(
@@ -188,21 +202,77 @@ public final class Monitor implements AutoCloseable {
     private void round() {
         MDC.put("cluster", config.cluster());
         try {
+            String pause = pauseOrClockJump();
             Map<String, HostObservation> obs = probeAll();
+            String network = networkCheck();
             lock.lock();
             try {
                 if (lifecycle != Lifecycle.RUNNING) {
                     return;
                 }
-                decide(obs);
+                if (!network.isEmpty()) {
+                    if (findings.put("network", network) == null) {
+                        log.error("{}; freezing every state until the monitor's own network answers", network);
+                    }
+                    return;
+                }
+                if (findings.remove("network") != null) {
+                    log.warn("network check passes again; states move again");
+                }
+                if (!pause.isEmpty()) {
+                    log.warn("{}: re-checking every host before acting", pause);
+                }
+                decide(obs, !pause.isEmpty());
             } finally {
                 lock.unlock();
             }
         } catch (RuntimeException | Error e) {
             log.error("monitor round failed", e);
         } finally {
+            lastRoundEndNanos = System.nanoTime();
+            lastRoundEndWall = clock.instant();
             MDC.remove("cluster");
         }
+    }
+
+    /**
+     * Notices a monitor that was paused (SIGSTOP), starved of CPU, or saw its wall clock jump since the last
+     * round (HikariCP's housekeeper does the same): such a round only looks, so stale timers cannot fail a
+     * healthy writer over.
+     */
+    private String pauseOrClockJump() {
+        if (lastRoundEndWall == null) {
+            return "";
+        }
+        long monoMs = (System.nanoTime() - lastRoundEndNanos) / 1_000_000;
+        long wallMs = Duration.between(lastRoundEndWall, clock.instant()).toMillis();
+        long expected = config.monitor().checkPeriod().toMillis();
+        if (monoMs > expected * 2 + 1000) {
+            return "the monitor was paused or starved for " + monoMs + " ms (expected " + expected + " ms)";
+        }
+        if (Math.abs(wallMs - monoMs) > 1000) {
+            return "the wall clock jumped by " + (wallMs - monoMs) + " ms";
+        }
+        return "";
+    }
+
+    /** MMM's ping_ips: "" when at least one target answers (or none is configured), else why not. */
+    private String networkCheck() {
+        List<String> targets = config.safety().pingTargets();
+        if (targets.isEmpty()) {
+            return "";
+        }
+        for (String t : targets) {
+            int colon = t.lastIndexOf(':');
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(t.substring(0, colon).replace("[", "").replace("]", ""),
+                        Integer.parseInt(t.substring(colon + 1))), (int) config.monitor().checkTimeout().toMillis());
+                return "";
+            } catch (IOException | RuntimeException e) {
+                // try the next one
+            }
+        }
+        return "network check failed: none of ping_ips " + targets + " answers";
     }
 
     private Map<String, HostObservation> probeAll() {
@@ -240,7 +310,7 @@ public final class Monitor implements AutoCloseable {
         return out;
     }
 
-    private void decide(Map<String, HostObservation> obs) {
+    private void decide(Map<String, HostObservation> obs, boolean recheck) {
         Instant now = clock.instant();
         lastObservation.putAll(obs);
         obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
@@ -251,6 +321,8 @@ public final class Monitor implements AutoCloseable {
             log.info("state {}", t);
         }
         state = step.state();
+        prevWriter.ifPresent(w -> keepWriterIfOnlyMonitorLostIt(before, obs, w));
+        detectErrant(obs);
         if (!ready) {
             firstLook(obs);
             ready = true;
@@ -261,6 +333,12 @@ public final class Monitor implements AutoCloseable {
             publishRoutes(state.roles(), false);
             return;
         }
+        if (recheck) {
+            persist();
+            publishRoutes(state.roles(), false);
+            return;
+        }
+        leaveWaitMode(now);
         if (state.mode() != MonitorMode.PASSIVE) {
             RoleAssigner.Assignment a = RoleAssigner.assign(config, state);
             logRoleChanges(state.roles(), a.roles());
@@ -269,16 +347,157 @@ public final class Monitor implements AutoCloseable {
                 String why = prevWriter.map(w -> "writer " + w + " is "
                         + (state.host(w) == null ? "not checked" : state.host(w).state() + ": " + state.host(w).reason()))
                         .orElse("no writer");
-                changeWriter(prevWriter, obs, why);
+                changeWriter(prevWriter.or(() -> Optional.ofNullable(strandedWriter)), obs, why);
             }
             reassertReadOnly(obs);
             rescueOrphans();
+            healRing(obs);
             heartbeat(obs);
         }
         if (!state.equals(before)) {
             persist();
         }
         publishRoutes(state.roles(), false);
+    }
+
+    /**
+     * The state machine marks an unreachable writer HARD_OFFLINE; when the hosts replicating from it still have a
+     * connected IO thread, only the monitor lost it: keep it ONLINE with its role and report a finding instead.
+     */
+    private void keepWriterIfOnlyMonitorLostIt(ClusterState before, Map<String, HostObservation> obs, String writer) {
+        HostRecord now = state.host(writer);
+        HostRecord was = before.host(writer);
+        HostObservation o = obs.get(writer);
+        if (now == null || was == null || o == null || o.sqlOk() || now.state() != HostState.HARD_OFFLINE
+                || was.state() != HostState.ONLINE) {
+            findings.remove("writer-unreachable");
+            return;
+        }
+        WriterAnalysis.Verdict v = WriterAnalysis.analyze(config, state, obs, writer);
+        switch (v) {
+            case WriterAnalysis.Unreachable u -> {
+                if (findings.put("writer-unreachable", u.summary()) == null) {
+                    log.error("{}", u.summary());
+                }
+                Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
+                hosts.put(writer, new HostRecord(HostState.ONLINE, was.since(), "unreachable from the monitor only",
+                        now.checks(), now.uptimeSeconds(), was.falls(), was.flapping(), now.lastSeenPos()));
+                state = state.withHosts(hosts, state.updated());
+            }
+            case WriterAnalysis.Dead d -> {
+                findings.remove("writer-unreachable");
+                log.warn("{}", d.summary());
+            }
+        }
+    }
+
+    /**
+     * Keeps hosts holding errant transactions (GTIDs the writer does not have) out of every role, in
+     * AWAITING_RECOVERY with the GTIDs as the reason. The writer's position is read again after the hosts', so a
+     * transaction that replicated in between is not mistaken for an errant one.
+     */
+    private void detectErrant(Map<String, HostObservation> obs) {
+        Optional<String> writer = state.holder(writerRole);
+        HostObservation wo = writer.map(obs::get).orElse(null);
+        if (wo == null || !wo.sqlOk()) {
+            return;
+        }
+        Map<String, List<ErrantTransactions.Range>> found = new LinkedHashMap<>();
+        for (HostObservation o : obs.values()) {
+            if (o.sqlOk() && !o.host().equals(writer.get())) {
+                List<ErrantTransactions.Range> r = ErrantTransactions.find(o.currentPos(), wo.currentPos());
+                if (!r.isEmpty()) {
+                    found.put(o.host(), r);
+                }
+            }
+        }
+        if (!found.isEmpty()) {
+            try {
+                var fresh = sql.currentPosition(config.host(writer.get()));
+                found.replaceAll((h, r) -> ErrantTransactions.find(obs.get(h).currentPos(), fresh));
+                found.values().removeIf(List::isEmpty);
+            } catch (SQLException e) {
+                return; // cannot confirm now; look again next round
+            }
+        }
+        errant.keySet().retainAll(found.keySet());
+        Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
+        boolean changed = false;
+        for (var e : found.entrySet()) {
+            String text = "errant transactions: " + ErrantTransactions.describe(e.getValue());
+            if (errant.put(e.getKey(), e.getValue()) == null) {
+                log.error("{}: {}; it stays out of every role until they are removed (ringmaster errant {})",
+                        e.getKey(), text, e.getKey());
+            }
+            HostRecord r = hosts.get(e.getKey());
+            if (r != null && r.state() != HostState.ADMIN_OFFLINE && r.state() != HostState.HARD_OFFLINE
+                    && !(r.state() == HostState.AWAITING_RECOVERY && r.reason().equals(text))) {
+                if (r.state() != HostState.AWAITING_RECOVERY) {
+                    log.info("state {}: {} -> AWAITING_RECOVERY ({})", e.getKey(), r.state(), text);
+                }
+                hosts.put(e.getKey(), r.withState(HostState.AWAITING_RECOVERY,
+                        r.state() == HostState.AWAITING_RECOVERY ? r.since() : clock.instant(), text));
+                changed = true;
+            }
+        }
+        if (changed) {
+            state = state.withHosts(hosts, state.updated());
+        }
+    }
+
+    /** WAIT mode becomes ACTIVE once every master is ONLINE or wait_for_other_master has passed. */
+    private void leaveWaitMode(Instant now) {
+        if (state.mode() != MonitorMode.WAIT) {
+            return;
+        }
+        boolean allMasters = config.masters().stream().allMatch(m -> state.host(m.name()) != null
+                && state.host(m.name()).state() == HostState.ONLINE);
+        boolean waited = !state.modeSince().plus(config.safety().waitForOtherMaster()).isAfter(now);
+        if (allMasters || waited) {
+            log.warn("leaving WAIT mode for ACTIVE: {}", allMasters ? "every master is ONLINE"
+                    : "wait_for_other_master (" + config.safety().waitForOtherMaster().toSeconds() + " s) has passed");
+            state = state.withMode(MonitorMode.ACTIVE, now);
+        }
+    }
+
+    /**
+     * Re-attaches a master that replicates from nobody (its source died in a failover) to its ring upstream once
+     * that upstream is ONLINE again and holds no errant transaction, so the pair or ring is whole again.
+     */
+    private void healRing(Map<String, HostObservation> obs) {
+        if (state.mode() != MonitorMode.ACTIVE) {
+            return;
+        }
+        Map<String, String> sources = new LinkedHashMap<>(state.sources());
+        boolean changed = false;
+        for (HostConfig m : config.masters()) {
+            if (sources.containsKey(m.name())) {
+                continue;
+            }
+            Optional<HostConfig> up = config.ringUpstreamOf(m.name());
+            if (up.isEmpty()) {
+                continue;
+            }
+            String u = up.get().name();
+            HostRecord mr = state.host(m.name());
+            HostRecord ur = state.host(u);
+            HostObservation mo = obs.get(m.name());
+            HostObservation uo = obs.get(u);
+            if (mr == null || ur == null || mr.state() != HostState.ONLINE || ur.state() != HostState.ONLINE
+                    || mo == null || !mo.sqlOk() || uo == null || !uo.sqlOk() || errant.containsKey(u)) {
+                continue;
+            }
+            try {
+                sql.replicateFrom(m, up.get(), "heal the ring: " + u + " is ONLINE again with no errant transaction");
+                sources.put(m.name(), u);
+                changed = true;
+            } catch (SQLException e) {
+                log.error("{}: cannot replicate from {} again: {}", m.name(), u, SqlErrors.describe(e));
+            }
+        }
+        if (changed) {
+            state = state.withSources(sources);
+        }
     }
 
     /** First round after start: adopt the writable master when there is exactly one; refuse to guess otherwise. */
@@ -288,7 +507,7 @@ public final class Monitor implements AutoCloseable {
         Optional<String> recorded = state.holder(writerRole);
         log.info("first look at every host done: writable masters {}, recorded writer {}", writable,
                 recorded.orElse("(none)"));
-        if (writable.size() > 1) {
+        if (writable.size() > 1 && config.safety().carefulStartup()) {
             log.error("careful start-up: {} are all writable; switching to PASSIVE, fix by hand then set-active",
                     writable);
             state = state.withMode(MonitorMode.PASSIVE, clock.instant());
@@ -333,7 +552,69 @@ public final class Monitor implements AutoCloseable {
         } else {
             change = Planner.failover(config, state, old.get(), to);
         }
-        execute(change, why + "; " + choice.summary());
+        old.ifPresent(o -> strandedWriter = o);
+        if (change.kind() != WriterChange.Kind.INITIAL) {
+            Optional<String> blocked = journal.blockedBecause(clock.instant(), config.safety().failoverBlockPeriod());
+            if (blocked.isPresent()) {
+                if (findings.put("anti-flap", blocked.get()) == null) {
+                    log.error("not failing over ({}): {}", why, blocked.get());
+                }
+                return;
+            }
+            if (!preFailoverHookAllows(change, why)) {
+                return;
+            }
+        }
+        RecoveryRecord r = execute(change, why + "; " + choice.summary(), false);
+        if (r.success()) {
+            strandedWriter = null;
+            if (change.kind() != WriterChange.Kind.INITIAL) {
+                try {
+                    journal.automaticFailover(r.id(), clock.instant());
+                } catch (IOException e) {
+                    log.error("cannot record the failover in the journal: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Runs the pre_failover hook, if any; a non-zero exit vetoes the failover for a while. */
+    private boolean preFailoverHookAllows(WriterChange change, String why) {
+        Optional<String> hook = config.hooks().preFailover();
+        if (hook.isEmpty()) {
+            return true;
+        }
+        if (clock.instant().isBefore(vetoedUntil)) {
+            return false;
+        }
+        HookRunner.Result r = HookRunner.run("pre_failover", hook.get(), hookEnv(change, "", why),
+                config.hooks().timeout());
+        if (r.ok()) {
+            findings.remove("veto");
+            return true;
+        }
+        vetoedUntil = clock.instant().plus(config.monitor().trapPeriod().multipliedBy(5).plusSeconds(5));
+        String msg = "pre_failover hook vetoed the failover " + change.from().orElse("-") + " -> " + change.to()
+                + " (exit " + r.exitCode() + (r.output().isEmpty() ? "" : ": " + r.output()) + "); asking again at "
+                + vetoedUntil;
+        findings.put("veto", msg);
+        log.error(msg);
+        return false;
+    }
+
+    private Map<String, String> hookEnv(WriterChange change, String id, String why) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RINGMASTER_CLUSTER", config.cluster());
+        env.put("RINGMASTER_KIND", change.kind().name());
+        env.put("RINGMASTER_RECOVERY_ID", id);
+        env.put("RINGMASTER_OLD_WRITER", change.from().orElse(""));
+        env.put("RINGMASTER_NEW_WRITER", change.to());
+        HostConfig to = config.host(change.to());
+        env.put("RINGMASTER_NEW_WRITER_ADDRESS", to.address());
+        env.put("RINGMASTER_NEW_WRITER_PORT", Integer.toString(to.port()));
+        env.put("RINGMASTER_EPOCH", Long.toString(state.epoch()));
+        env.put("RINGMASTER_REASON", why);
+        return env;
     }
 
     /**
@@ -341,7 +622,7 @@ public final class Monitor implements AutoCloseable {
      *
      * @return the audit record
      */
-    private RecoveryRecord execute(WriterChange change, String reason) {
+    private RecoveryRecord execute(WriterChange change, String reason, boolean forced) {
         String id = change.kind().name().charAt(0) + "-" + clock.millis() + "-" + recoveryCounter.incrementAndGet();
         RecoveryRecord audit = new RecoveryRecord(id, change.kind().name(), change.from().orElse(""), change.to(),
                 reason, clock.instant());
@@ -357,7 +638,8 @@ public final class Monitor implements AutoCloseable {
         during.put(writerRole, List.of());
         publishRoutes(during, true);
         try {
-            runner.run(change, audit);
+            waitOutLease(change, audit);
+            runner.run(change, audit, forced);
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
             roles.put(writerRole, List.of(change.to()));
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
@@ -368,14 +650,69 @@ public final class Monitor implements AutoCloseable {
             log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
                     state.epoch());
             persist();
+            postHook(change, audit, reason);
         } catch (StepRunner.StepFailed e) {
             audit.finish(false, e.getMessage(), clock.instant());
             log.error("[{}] {} abandoned: {}", id, change.kind(), e.getMessage());
         } finally {
             MDC.remove("recovery");
             publishRoutes(state.roles(), false);
+            try {
+                journal.audit(StatusView.recovery(audit));
+            } catch (IOException e) {
+                log.error("cannot append to the audit log: {}", e.getMessage());
+            }
         }
         return audit;
+    }
+
+    /**
+     * When the old writer could not be fenced (it does not answer), something outside the monitor may still send
+     * it writes until its lease runs out: wait that out before promoting (bounded by the lease).
+     */
+    private void waitOutLease(WriterChange change, RecoveryRecord audit) {
+        Duration lease = config.safety().writerLease();
+        if (lease.isZero() || change.from().isEmpty() || change.kind() != WriterChange.Kind.FAILOVER) {
+            return;
+        }
+        HostObservation last = lastGood.get(change.from().get());
+        if (last == null) {
+            return;
+        }
+        Instant until = last.at().plus(lease);
+        long ms = Duration.between(clock.instant(), until).toMillis();
+        if (ms <= 0) {
+            return;
+        }
+        log.warn("[{}] waiting {} ms for {}'s writer lease to run out (last reached at {})", audit.id(), ms,
+                change.from().get(), last.at());
+        long t0 = System.nanoTime();
+        try {
+            Thread.sleep(Math.min(ms, lease.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        audit.add(new RecoveryRecord.StepRecord("wait out " + change.from().get() + "'s writer lease", true,
+                (System.nanoTime() - t0) / 1_000_000, "lease " + lease.toMillis() + " ms from " + last.at()));
+    }
+
+    private void postHook(WriterChange change, RecoveryRecord audit, String reason) {
+        Optional<String> hook = change.kind() == WriterChange.Kind.SWITCHOVER ? config.hooks().postSwitchover()
+                : change.kind() == WriterChange.Kind.FAILOVER ? config.hooks().postFailover() : Optional.empty();
+        if (hook.isEmpty()) {
+            return;
+        }
+        String name = change.kind() == WriterChange.Kind.SWITCHOVER ? "post_switchover" : "post_failover";
+        long t0 = System.nanoTime();
+        HookRunner.Result r = HookRunner.run(name, hook.get(), hookEnv(change, audit.id(), reason),
+                config.hooks().timeout());
+        audit.add(new RecoveryRecord.StepRecord("hook " + name, r.ok(), (System.nanoTime() - t0) / 1_000_000,
+                "exit " + r.exitCode() + (r.output().isEmpty() ? "" : ": " + r.output())));
+        if (!r.ok()) {
+            audit.finish(true, audit.outcome() + "; but hook " + name + " FAILED (exit " + r.exitCode() + ")",
+                    clock.instant());
+            log.error("[{}] hook {} failed (exit {}): {}", audit.id(), name, r.exitCode(), r.output());
+        }
     }
 
     /** read_only OFF on the ONLINE writer, ON everywhere else; the writer only once no other host is writable. */
@@ -390,6 +727,7 @@ public final class Monitor implements AutoCloseable {
             if (!o.readOnly()) {
                 try {
                     sql.setReadOnly(h, true, "re-assert: " + h.name() + " does not hold the writer role");
+                    sql.killClientSessions(h, "re-assert: " + h.name() + " was writable without the writer role");
                 } catch (SQLException e) {
                     othersReadOnly = false;
                     log.error("{}: cannot set read_only=ON: {}", h.name(), SqlErrors.describe(e));
@@ -485,6 +823,12 @@ public final class Monitor implements AutoCloseable {
     public String setOnline(String host) throws CommandRefused {
         return command(() -> {
             requireHost(host);
+            List<ErrantTransactions.Range> bad = errantNow(host);
+            if (!bad.isEmpty()) {
+                throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
+                        + ErrantTransactions.describe(bad) + " that the writer does not have; remove them or rebuild "
+                        + "the host first (ringmaster errant " + host + ")");
+            }
             try {
                 state = machine.setOnline(state, host, clock.instant());
             } catch (IllegalStateException e) {
@@ -534,6 +878,16 @@ public final class Monitor implements AutoCloseable {
      *                        time, in which case the old writer is writable again)
      */
     public String moveRole(String role, String host) throws CommandRefused {
+        return moveRole(role, host, false);
+    }
+
+    /**
+     * {@code move-role [--force] ROLE HOST}. With {@code force}, HOST may be in REPLICATION_DELAY or
+     * REPLICATION_FAIL; the catch-up is still tried (bounded) and what it could not apply is lost and reported.
+     *
+     * @throws CommandRefused with the reason
+     */
+    public String moveRole(String role, String host, boolean force) throws CommandRefused {
         return command(() -> {
             requireHost(host);
             RoleConfig rc = config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
@@ -545,25 +899,48 @@ public final class Monitor implements AutoCloseable {
                 throw new CommandRefused(409, "host '" + host + "' may not hold role '" + role + "'");
             }
             HostRecord rec = state.host(host);
-            if (rec == null || rec.state() != HostState.ONLINE) {
+            boolean forcible = force && rec != null && (rec.state() == HostState.REPLICATION_DELAY
+                    || rec.state() == HostState.REPLICATION_FAIL);
+            if (errant.containsKey(host)) {
+                throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
+                        + ErrantTransactions.describe(errant.get(host)) + "; it cannot take role '" + role + "'");
+            }
+            if (rec == null || (rec.state() != HostState.ONLINE && !forcible)) {
                 throw new CommandRefused(409, "host '" + host + "' is " + (rec == null ? "not checked yet"
                         : rec.state() + (rec.reason().isEmpty() ? "" : " (" + rec.reason() + ")"))
-                        + "; only an ONLINE host can take role '" + role + "'");
+                        + "; only an ONLINE host can take role '" + role + "'"
+                        + (rec != null && rec.state().name().startsWith("REPLICATION") ? " (or use --force)" : ""));
             }
             Optional<String> current = state.holder(role);
             if (current.filter(host::equals).isPresent()) {
                 throw new CommandRefused(409, "host '" + host + "' already holds role '" + role + "'");
             }
             if (current.isEmpty()) {
-                RecoveryRecord r = execute(Planner.initial(state, host), "move-role " + role + " " + host);
+                RecoveryRecord r = execute(Planner.initial(state, host), "move-role " + role + " " + host, force);
                 if (!r.success()) {
                     throw new CommandRefused(409, "move-role refused: " + r.outcome());
                 }
                 return "OK: Role '" + role + "' has been given to '" + host + "'.";
             }
-            switchover(current.get(), host, "move-role " + role + " " + host);
+            String lossNote = "";
+            if (forcible) {
+                long loss = estimatedLoss(current.get(), host);
+                lossNote = " Forced: " + loss + " transaction(s) were not applied on '" + host + "' before it acted.";
+                log.warn("move-role --force {} {}: estimated loss {} transaction(s)", role, host, loss);
+            }
+            switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host, forcible);
+            if (forcible) {
+                Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
+                HostRecord r = hosts.get(host);
+                hosts.put(host, r.withState(HostState.ONLINE, clock.instant(), ""));
+                state = state.withHosts(hosts, clock.instant());
+                applyRoles();
+                persist();
+                lossNote = " Forced: " + estimatedLoss(current.get(), host) + " transaction(s) of '" + current.get()
+                        + "' are not on '" + host + "'.";
+            }
             return "OK: Role '" + role + "' has been moved from '" + current.get() + "' to '" + host
-                    + "'. Now you can wait some time and check new roles info!";
+                    + "'. Now you can wait some time and check new roles info!" + lossNote;
         });
     }
 
@@ -582,15 +959,116 @@ public final class Monitor implements AutoCloseable {
     }
 
     private void switchover(String from, String to, String why) throws CommandRefused {
+        switchover(from, to, why, false);
+    }
+
+    private void switchover(String from, String to, String why, boolean forced) throws CommandRefused {
         if (lastObservation.get(from) == null || !lastObservation.get(from).sqlOk()) {
             throw new CommandRefused(409, "the writer '" + from + "' does not answer; a failover, not a switchover, "
                     + "is needed");
         }
-        RecoveryRecord r = execute(Planner.switchover(config, state, from, to), why);
+        RecoveryRecord r = execute(Planner.switchover(config, state, from, to), why, forced);
         if (!r.success()) {
             throw new CommandRefused(409, "switchover refused, '" + from + "' stays the writer: " + r.outcome());
         }
         applyRoles();
+    }
+
+    /** Transactions in {@code from}'s binary log that {@code to} has not applied; -1 when unknown. */
+    private long estimatedLoss(String from, String to) {
+        try {
+            return sql.currentPosition(config.host(to)).missingFrom(sql.binlogPosition(config.host(from)));
+        } catch (SQLException e) {
+            HostObservation f = lastGood.get(from);
+            HostObservation t = lastGood.get(to);
+            return f == null || t == null ? -1 : t.currentPos().missingFrom(f.binlogPos());
+        }
+    }
+
+    /**
+     * The estimated loss of {@code move-role --force ROLE HOST}, before acting: how many of the current holder's
+     * transactions HOST has not applied.
+     *
+     * @throws CommandRefused for an unknown role or host, or when the role has no holder
+     */
+    public Map<String, Object> lossEstimate(String role, String host) throws CommandRefused {
+        requireHost(host);
+        config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
+        String from = state.holder(role).orElseThrow(() -> new CommandRefused(409, "role '" + role + "' has no holder"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", role);
+        out.put("from", from);
+        out.put("to", host);
+        out.put("state", state.host(host) == null ? "UNKNOWN" : state.host(host).state().name());
+        out.put("missingTransactions", estimatedLoss(from, host));
+        return out;
+    }
+
+    /**
+     * {@code errant HOST}: the GTIDs HOST has that the writer does not, read now from both.
+     *
+     * @throws CommandRefused when the host is unknown or either server cannot be read
+     */
+    public Map<String, Object> errantReport(String host) throws CommandRefused {
+        requireHost(host);
+        String writer = state.holder(writerRole).orElseThrow(() -> new CommandRefused(409, "there is no writer to compare with"));
+        try {
+            var hostPos = sql.currentPosition(config.host(host));
+            var writerPos = sql.currentPosition(config.host(writer));
+            List<ErrantTransactions.Range> ranges = ErrantTransactions.find(hostPos, writerPos);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("host", host);
+            out.put("writer", writer);
+            out.put("hostPosition", hostPos.toString());
+            out.put("writerPosition", writerPos.toString());
+            out.put("errant", ranges.stream().map(ErrantTransactions.Range::toString).toList());
+            out.put("count", ranges.stream().mapToLong(ErrantTransactions.Range::count).sum());
+            return out;
+        } catch (SQLException e) {
+            throw new CommandRefused(409, "cannot read GTID positions: " + SqlErrors.describe(e));
+        }
+    }
+
+    private List<ErrantTransactions.Range> errantNow(String host) {
+        Optional<String> writer = state.holder(writerRole);
+        if (writer.isEmpty() || writer.get().equals(host)) {
+            return List.of();
+        }
+        try {
+            return ErrantTransactions.find(sql.currentPosition(config.host(host)),
+                    sql.currentPosition(config.host(writer.get())));
+        } catch (SQLException e) {
+            return errant.getOrDefault(host, List.of());
+        }
+    }
+
+    /**
+     * {@code acknowledge}: an operator has looked at the last automatic failover; the next one may run without
+     * waiting for the anti-flap block period.
+     */
+    public String acknowledge() throws CommandRefused {
+        return command(() -> {
+            try {
+                String what = journal.acknowledge();
+                findings.remove("anti-flap");
+                log.warn("operator {}", what);
+                return "OK: " + what;
+            } catch (IOException e) {
+                throw new CommandRefused(409, "cannot write the journal: " + e.getMessage());
+            }
+        });
+    }
+
+    /** Current findings (problems the monitor reports but does not act on), one line each. */
+    public List<String> findings() {
+        List<String> out = new ArrayList<>(findings.values());
+        errant.forEach((h, r) -> out.add(h + ": errant transactions " + ErrantTransactions.describe(r)));
+        return out;
+    }
+
+    /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */
+    public List<Map<String, Object>> history() {
+        return journal.history(KEPT_RECOVERIES);
     }
 
     private void applyRoles() {

@@ -51,6 +51,7 @@ public final class StatusView {
             hosts.add(e);
         }
         out.put("hosts", hosts);
+        out.put("findings", m.findings());
         Object routes = m.routerStats();
         if (routes != null) {
             out.put("routes", routes);
@@ -108,6 +109,19 @@ public final class StatusView {
     public static Map<String, Object> recoveries(Monitor m) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (RecoveryRecord r : m.recoveries()) {
+            list.add(recovery(r));
+        }
+        List<Map<String, Object>> earlier = new ArrayList<>(m.history());
+        java.util.Collections.reverse(earlier);
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        list.forEach(e -> seen.add(e.get("id")));
+        earlier.stream().filter(e -> !seen.contains(e.get("id"))).forEach(list::add);
+        return Map.of("recoveries", list);
+    }
+
+    /** One writer change: {@code {"id", "kind", "from", "to", "reason", "started", "finished", "success", "outcome", "steps"}}. */
+    public static Map<String, Object> recovery(RecoveryRecord r) {
+        {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("id", r.id());
             e.put("kind", r.kind());
@@ -128,8 +142,7 @@ public final class StatusView {
                 steps.add(se);
             }
             e.put("steps", steps);
-            list.add(e);
+            return e;
         }
-        return Map.of("recoveries", list);
     }
 }

@@ -25,6 +25,7 @@ final class StepRunner {
     private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
     private final RingmasterConfig config;
     private final SqlActions sql;
+    private final SqlActions quick;
     private final Clock clock;
 
     /** A mandatory step failed; the message says which and why. */
@@ -34,25 +35,39 @@ final class StepRunner {
         }
     }
 
-    StepRunner(RingmasterConfig config, SqlActions sql, Clock clock) {
+    /**
+     * @param sql   actions bounded by the action timeout
+     * @param quick actions bounded by the check timeout, for best-effort steps on a host presumed dead (so a
+     *              frozen old writer delays a failover by one check timeout at most)
+     */
+    StepRunner(RingmasterConfig config, SqlActions sql, SqlActions quick, Clock clock) {
         this.config = config;
         this.sql = sql;
+        this.quick = quick;
         this.clock = clock;
     }
 
     /**
      * Runs a change.
      *
+     * @param forced an operator forced the change: a catch-up that fails or times out is recorded (with the number
+     *               of transactions not applied) and the change goes on
      * @throws StepFailed when a mandatory step fails (after the rollback ran)
      */
-    void run(WriterChange change, RecoveryRecord audit) throws StepFailed {
+    void run(WriterChange change, RecoveryRecord audit, boolean forced) throws StepFailed {
+        boolean promoted = false;
         for (Step step : change.steps()) {
             try {
-                runStep(step, audit, change);
+                runStep(step, audit, change, forced);
+                promoted |= step instanceof Step.Promote;
             } catch (StepFailed e) {
+                if (promoted) {
+                    // the new writer is writable: undoing the old writer's fence now would make two writers
+                    throw e;
+                }
                 for (Step undo : change.rollback()) {
                     try {
-                        runStep(undo, audit, change);
+                        runStep(undo, audit, change, false);
                     } catch (StepFailed u) {
                         log.error("rollback step failed: {}", u.getMessage());
                     }
@@ -62,7 +77,7 @@ final class StepRunner {
         }
     }
 
-    private void runStep(Step step, RecoveryRecord audit, WriterChange change) throws StepFailed {
+    private void runStep(Step step, RecoveryRecord audit, WriterChange change, boolean forced) throws StepFailed {
         long t0 = System.nanoTime();
         String reason = change.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
                 + change.from().orElse("-") + " -> " + change.to();
@@ -74,7 +89,9 @@ final class StepRunner {
         } catch (StepFailed | SQLException e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String why = e instanceof SQLException se ? SqlErrors.describe(se) : e.getMessage();
-            boolean bestEffort = step instanceof Step.Fence f && f.bestEffort();
+            // a replica that cannot be repointed now is rescued by a later round; it must not undo the change
+            boolean bestEffort = (step instanceof Step.Fence f && f.bestEffort()) || step instanceof Step.Repoint
+                    || (forced && (step instanceof Step.CatchUpRelayLog || step instanceof Step.CatchUpToSource));
             audit.add(new RecoveryRecord.StepRecord(step.describe(), false, ms, why));
             if (bestEffort) {
                 log.warn("[{}] {}: failed after {} ms, going on (best effort): {}", audit.id(), step.describe(), ms, why);
@@ -87,7 +104,7 @@ final class StepRunner {
 
     private String execute(Step step, String reason) throws SQLException, StepFailed {
         return switch (step) {
-            case Step.Fence f -> fence(host(f.host()), reason);
+            case Step.Fence f -> fence(f.bestEffort() ? quick : sql, host(f.host()), reason);
             case Step.Unfence u -> {
                 sql.setReadOnly(host(u.host()), false, reason + ": rollback");
                 yield "";
@@ -115,7 +132,7 @@ final class StepRunner {
         };
     }
 
-    private String fence(HostConfig h, String reason) throws SQLException {
+    private String fence(SqlActions sql, HostConfig h, String reason) throws SQLException {
         try {
             sql.setReadOnly(h, true, reason + ": fencing the old writer");
         } catch (SQLException e) {
@@ -158,7 +175,7 @@ final class StepRunner {
             }
             if ("0".equals(ro)) {
                 try {
-                    sql.setReadOnly(other, true, reason + ": must not be writable before " + h.name() + " is");
+                    fence(sql, other, reason + ": must not be writable before " + h.name() + " is");
                 } catch (SQLException e) {
                     throw new StepFailed(other.name() + " is writable and cannot be made read_only: "
                             + SqlErrors.describe(e));

@@ -131,11 +131,15 @@ public final class ConfigLoader {
     private record Reader(String source, Path baseDir, Path file) {
 
         RingmasterConfig read(Section top) {
-            top.allow("cluster", "monitor", "credentials", "hosts", "roles");
+            // router: validated by the router module when a router starts (it owns those keys)
+            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "router");
             String cluster = top.string("cluster", "ringmaster");
             requireName(top, "cluster", cluster);
             List<HostConfig> hosts = hosts(top.list("hosts", true));
-            MonitorConfig monitor = monitor(top.section("monitor", false));
+            Section monitorSection = top.section("monitor", false);
+            MonitorConfig monitor = monitor(monitorSection);
+            SafetyConfig safety = safety(monitorSection);
+            HooksConfig hooks = hooks(top.section("hooks", false));
             Section creds = top.section("credentials", true);
             creds.allow("monitor", "replication");
             Credentials monitorUser = credentials(creds.section("monitor", true));
@@ -143,13 +147,43 @@ public final class ConfigLoader {
             creds.finish();
             List<RoleConfig> roles = roles(top.list("roles", false), hosts);
             top.finish();
-            return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles);
+            return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks);
+        }
+
+        private SafetyConfig safety(Section s) {
+            List<String> targets = s.stringList("ping_ips");
+            for (String t : targets) {
+                int colon = t.lastIndexOf(':');
+                if (colon <= 0 || t.isBlank()) {
+                    throw s.error("ping_ips", "'" + t + "' must be address:port (a TCP port that answers)");
+                }
+                parsePort(s, "ping_ips", t.substring(colon + 1));
+            }
+            Duration lease = s.duration("writer_lease", "0s", false);
+            Duration block = s.duration("failover_block_period", "1h", false);
+            Duration waitOther = s.duration("wait_for_other_master", "120s", false);
+            String careful = s.string("careful_startup", "true").trim().toLowerCase(java.util.Locale.ROOT);
+            if (!careful.matches("true|false|yes|no|on|off|1|0")) {
+                throw s.error("careful_startup", "must be true or false, not '" + careful + "'");
+            }
+            return new SafetyConfig(targets, lease, block, waitOther, careful.matches("true|yes|on|1"));
+        }
+
+        private HooksConfig hooks(Section s) {
+            s.allow("pre_failover", "post_failover", "post_switchover", "timeout");
+            HooksConfig h = new HooksConfig(Optional.ofNullable(s.string("pre_failover", null)),
+                    Optional.ofNullable(s.string("post_failover", null)),
+                    Optional.ofNullable(s.string("post_switchover", null)),
+                    s.duration("timeout", "10s", true));
+            s.finish();
+            return h;
         }
 
         private MonitorConfig monitor(Section s) {
             s.allow("listen", "check_period", "trap_period", "timeout", "max_backlog", "catchup_timeout",
                     "action_timeout", "auto_set_online", "flap_count", "flap_duration", "mode", "state_file",
-                    "heartbeat_schema");
+                    "heartbeat_schema", "ping_ips", "writer_lease", "failover_block_period", "wait_for_other_master",
+                    "careful_startup");
             String listen = s.string("listen", "127.0.0.1:9988");
             int colon = listen.lastIndexOf(':');
             if (colon <= 0) {

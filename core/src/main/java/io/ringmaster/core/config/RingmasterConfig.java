@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param replicationUser account replicas connect to their master with (REPLICATION SLAVE only)
  * @param hosts       hosts in configuration order, names unique
  * @param roles       roles in configuration order, names unique
+ * @param safety      false-alarm and anti-flap settings
+ * @param hooks       operator hooks around writer changes
  */
 public record RingmasterConfig(
         String cluster,
@@ -28,9 +30,20 @@ public record RingmasterConfig(
         Credentials monitorUser,
         Credentials replicationUser,
         List<HostConfig> hosts,
-        List<RoleConfig> roles) {
+        List<RoleConfig> roles,
+        SafetyConfig safety,
+        HooksConfig hooks) {
+
+    /** A configuration with default safety settings and no hooks. */
+    public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
+                            Credentials replicationUser, List<HostConfig> hosts, List<RoleConfig> roles) {
+        this(cluster, source, monitor, monitorUser, replicationUser, hosts, roles, SafetyConfig.defaults(),
+                HooksConfig.none());
+    }
 
     public RingmasterConfig {
+        Objects.requireNonNull(safety, "safety");
+        Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(monitor, "monitor");
         Objects.requireNonNull(monitorUser, "monitorUser");

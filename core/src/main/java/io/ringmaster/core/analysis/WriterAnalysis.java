@@ -1,0 +1,88 @@
+package io.ringmaster.core.analysis;
+
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.observe.HostObservation;
+import io.ringmaster.core.observe.ReplicaLink;
+import io.ringmaster.core.state.ClusterState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides whether a writer the monitor cannot reach is really dead, from the hosts that replicate from it
+ * (orchestrator's holistic {@code DeadMaster} versus {@code UnreachableMaster}): the writer is dead only when
+ * every host replicating from it either cannot be reached either or sees its IO thread disconnected. A cut
+ * between the monitor and the writer alone is not a failure of the writer. Pure and thread-safe.
+ */
+public final class WriterAnalysis {
+    private WriterAnalysis() {}
+
+    /** What the monitor concludes about an unreachable writer. Sealed: every caller handles every case. */
+    public sealed interface Verdict {
+        /** One line for logs and findings. */
+        String summary();
+    }
+
+    /**
+     * The writer is dead: nobody (monitor or replicas) can reach it.
+     *
+     * @param corroborating hosts that confirm it (IO thread not connected, or unreachable themselves); may be
+     *                      empty when no host replicates from the writer
+     */
+    public record Dead(String writer, List<String> corroborating) implements Verdict {
+        public String summary() {
+            return "writer " + writer + " is dead" + (corroborating.isEmpty() ? " (no host replicates from it to ask)"
+                    : ", confirmed by " + String.join(", ", corroborating));
+        }
+    }
+
+    /**
+     * The monitor cannot reach the writer, but hosts replicating from it still have a connected IO thread: the
+     * writer is probably alive and the problem is between the monitor and it. No failover.
+     *
+     * @param stillConnected hosts whose IO thread to the writer runs
+     */
+    public record Unreachable(String writer, List<String> stillConnected) implements Verdict {
+        public String summary() {
+            return "monitor cannot reach writer " + writer + " but " + String.join(", ", stillConnected)
+                    + " still replicate from it: not failing over (network problem between monitor and writer?)";
+        }
+    }
+
+    /**
+     * Analyzes an unreachable writer.
+     *
+     * @param config       configuration
+     * @param state        current state (its {@code sources} say who replicates from the writer)
+     * @param observations the latest observation of every host
+     * @param writer       the writer the monitor cannot reach
+     * @return the verdict, never null
+     */
+    public static Verdict analyze(RingmasterConfig config, ClusterState state,
+                                  Map<String, HostObservation> observations, String writer) {
+        HostConfig w = config.host(writer);
+        List<String> confirm = new ArrayList<>();
+        List<String> connected = new ArrayList<>();
+        state.sources().forEach((host, source) -> {
+            if (!source.equals(writer)) {
+                return;
+            }
+            HostObservation o = observations.get(host);
+            if (o == null || !o.sqlOk()) {
+                confirm.add(host + " (unreachable too)");
+                return;
+            }
+            ReplicaLink link = o.replication().orElse(null);
+            if (link == null || !link.readsFrom(w.address(), w.port()) || !link.ioRunning()) {
+                confirm.add(host + (link == null ? " (no replication)" : " (IO thread " + link.ioState() + ")"));
+            } else {
+                connected.add(host);
+            }
+        });
+        if (!connected.isEmpty()) {
+            return new Unreachable(writer, connected);
+        }
+        return new Dead(writer, confirm);
+    }
+}
