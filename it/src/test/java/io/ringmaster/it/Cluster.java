@@ -41,8 +41,13 @@ final class Cluster implements AutoCloseable {
 
     /** Brings up 2 masters with {@code replicas} replicas each. */
     static Cluster up(Path dir, int basePort, int replicas) {
+        return up(dir, basePort, replicas, List.of());
+    }
+
+    /** Brings up 2 masters with {@code replicas} replicas each and extra my.cnf lines on every server. */
+    static Cluster up(Path dir, int basePort, int replicas, List<String> extraConfig) {
         return new Cluster(Sandbox.up(SandboxSpec.of(dir.resolve("sandbox")).withBasePort(basePort)
-                .withTopology(2, replicas)));
+                .withTopology(2, replicas).withExtraConfig(extraConfig)));
     }
 
     /** Rewrites the sandbox's config file (e.g. a shorter catch-up timeout) and reloads it. */

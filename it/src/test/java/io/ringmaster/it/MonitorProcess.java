@@ -1,0 +1,72 @@
+package io.ringmaster.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A monitor running in its own JVM (the real {@code ringmaster monitor} command from the shaded jar), so a test
+ * can SIGKILL it or run it inside a network namespace. Always destroyed by {@link #close()}.
+ */
+final class MonitorProcess implements AutoCloseable {
+    private final Process process;
+    final Path log;
+
+    private MonitorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** The runnable jar the build made before the integration tests. */
+    static Path jar() {
+        Path jar = Path.of("..", "cli", "target", "ringmaster.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the cli module first");
+        }
+        return jar;
+    }
+
+    /**
+     * Starts {@code ringmaster monitor --config CONFIG}, optionally inside a network namespace.
+     *
+     * @param netns namespace name, or null for this one
+     */
+    static MonitorProcess start(Path config, String netns, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-jar", jar().toString(), "monitor", "--config", config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new MonitorProcess(p, log);
+    }
+
+    /** SIGKILL, as a crash would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
