@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ControlCommands.Errant.class,
                 ControlCommands.Acknowledge.class,
                 BootstrapCommand.class,
+                ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,
         })

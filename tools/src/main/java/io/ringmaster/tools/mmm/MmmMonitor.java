@@ -1,0 +1,92 @@
+package io.ringmaster.tools.mmm;
+
+import io.ringmaster.core.config.Durations;
+import io.ringmaster.tools.mmm.MmmDocument.Entry;
+import io.ringmaster.tools.mmm.MmmDocument.Section;
+import io.ringmaster.tools.mmm.MmmNote.Kind;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps MMM's {@code <monitor>} section: {@code ip}/{@code port} to {@code listen}, {@code status_path} to a
+ * {@code state_file} beside it, {@code flap_duration}, {@code flap_count}, {@code auto_set_online} (MMM's seconds)
+ * and {@code mode}; {@code ping_ips} becomes a note that lists the addresses. Keys left unset keep Ringmaster's
+ * defaults, which equal MMM's for these keys except {@code listen} without a {@code <monitor>} (127.0.0.1:9988 in
+ * both). Stateless.
+ */
+final class MmmMonitor {
+    private MmmMonitor() {}
+
+    /**
+     * Adds the monitor keys the MMM files set.
+     *
+     * @param out monitor keys to YAML scalars, added to
+     * @throws MmmConfigException when a value is out of range or not a number
+     */
+    static void map(MmmDocument doc, MmmConverter c, Map<String, String> out) {
+        Section m = doc.unique("monitor");
+        if (m == null) {
+            return;
+        }
+        Entry ip = m.get("ip");
+        Entry port = m.get("port");
+        if (ip != null || port != null) {
+            String address = ip == null ? "127.0.0.1" : ip.value();
+            int p = port == null ? 9988 : c.integer(port, 1, 65535);
+            out.put("listen", YamlText.scalar((address.contains(":") ? "[" + address + "]" : address) + ":" + p));
+        }
+        Entry status = m.get("status_path");
+        if (status != null) {
+            stateFile(status, c, out);
+        }
+        Entry flapDuration = m.get("flap_duration");
+        if (flapDuration != null) {
+            out.put("flap_duration", Durations.format(c.seconds(flapDuration, true)));
+        }
+        Entry flapCount = m.get("flap_count");
+        if (flapCount != null) {
+            out.put("flap_count", Integer.toString(c.integer(flapCount, 1, 1000)));
+        }
+        Entry autoOnline = m.get("auto_set_online");
+        if (autoOnline != null) {
+            out.put("auto_set_online", Durations.format(c.seconds(autoOnline, false)));
+        }
+        Entry mode = m.get("mode");
+        if (mode != null) {
+            String v = mode.value().toLowerCase(Locale.ROOT);
+            if (!List.of("active", "manual", "wait", "passive").contains(v)) {
+                throw c.error(mode, "mode must be active, manual, wait or passive, not '" + mode.value() + "'");
+            }
+            out.put("mode", v);
+        }
+        Entry pingIps = m.get("ping_ips");
+        if (pingIps != null) {
+            c.unmapped("monitor", pingIps, "Ringmaster has no network self-check yet, so it cannot tell its own "
+                    + "network failing from the hosts'; MMM pinged " + String.join(", ", MmmConverter.split(pingIps.value())));
+        }
+    }
+
+    /** MMM's status file has another format, so the state file goes beside it under its own name. */
+    private static void stateFile(Entry status, MmmConverter c, Map<String, String> out) {
+        Path p;
+        try {
+            p = Path.of(status.value());
+        } catch (InvalidPathException e) {
+            throw c.error(status, "status_path '" + status.value() + "' is not a valid path");
+        }
+        String name = p.getFileName() == null ? "mmm_mond" : p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String file = p.resolveSibling(stem + ".ringmaster.json").toString();
+        out.put("state_file", YamlText.scalar(file));
+        String text = "state_file set to " + file + ", beside MMM's status file, which has another format that the "
+                + "monitor would refuse";
+        if (file.startsWith("/var/run/") || file.startsWith("/run/")) {
+            text += "; that folder is emptied at boot: put the state under /var/lib so that it survives a reboot";
+        }
+        c.note(status, "status_path", Kind.NOTE, text);
+    }
+}
