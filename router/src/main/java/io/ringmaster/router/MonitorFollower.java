@@ -1,0 +1,179 @@
+package io.ringmaster.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmaster.core.routing.RouteTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows a monitor's route table over HTTP by long-polling {@code GET /api/v1/routes?after=V&wait=MS}: the monitor
+ * answers as soon as a newer table is published, or with the current one when the wait runs out. Every answer is
+ * handed to the listener (which renews the writer lease and updates the router); failures are retried with a
+ * bounded back-off.
+ *
+ * <p>One named daemon thread; {@link #close()} stops it within one request timeout. Thread-safe.
+ */
+public final class MonitorFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MonitorFollower.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    private final URI routes;
+    private final Duration wait;
+    private final Duration connectTimeout;
+    private final Consumer<RouteTable> onAnswer;
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile HttpURLConnection inFlight;
+
+    /**
+     * @param monitor        the monitor's API base, {@code http://host:port}
+     * @param wait           how long one long-poll may wait at the monitor; keep it well below the writer lease so
+     *                       answers renew the lease in time
+     * @param connectTimeout bound on connecting to the monitor
+     * @param onAnswer       called with every table received, on the follower's thread
+     */
+    public MonitorFollower(URI monitor, Duration wait, Duration connectTimeout, Consumer<RouteTable> onAnswer) {
+        this.routes = Objects.requireNonNull(monitor, "monitor").resolve("/api/v1/routes");
+        this.wait = wait;
+        this.connectTimeout = connectTimeout;
+        this.onAnswer = Objects.requireNonNull(onAnswer, "onAnswer");
+        this.thread = new Thread(this::loop, "ringmaster-router-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts following. */
+    public MonitorFollower start() {
+        running = true;
+        thread.start();
+        log.info("following the monitor's route table at {} (long-poll, wait {} ms)", routes, wait.toMillis());
+        return this;
+    }
+
+    private void loop() {
+        long after = -1;
+        long backoff = 50;
+        String lastProblem = "";
+        while (running) {
+            try {
+                RouteTable t = fetch(after);
+                if (!lastProblem.isEmpty()) {
+                    log.info("monitor at {} answers again", routes);
+                    lastProblem = "";
+                }
+                backoff = 50;
+                after = t.version();
+                onAnswer.accept(t);
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                String problem = RoleListener.oneLine(e);
+                if (!problem.equals(lastProblem)) {
+                    log.warn("cannot read the route table from {}: {}", routes, problem);
+                    lastProblem = problem;
+                }
+                after = -1;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+        }
+    }
+
+    private RouteTable fetch(long after) throws IOException {
+        long waitMs = after < 0 ? 0 : wait.toMillis();
+        URI uri = URI.create(routes + "?after=" + after + "&wait=" + waitMs);
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        inFlight = c;
+        try {
+            c.setConnectTimeout((int) connectTimeout.toMillis());
+            c.setReadTimeout((int) (waitMs + connectTimeout.toMillis() + 1000));
+            c.setRequestProperty("Accept", "application/json");
+            int status = c.getResponseCode();
+            if (status != 200) {
+                throw new IOException("HTTP " + status + " from the monitor");
+            }
+            try (InputStream in = c.getInputStream()) {
+                return parse(JSON.readTree(in));
+            }
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /**
+     * Reads the monitor's route table JSON: {@code {"version", "epoch", "issued", "writerChanging", "roles": {role:
+     * [{"host", "address", "port"}]}}}.
+     *
+     * @throws IOException when a field is missing or malformed
+     */
+    static RouteTable parse(JsonNode n) throws IOException {
+        try {
+            require(n, "version");
+            require(n, "epoch");
+            require(n, "issued");
+            require(n, "roles");
+            Map<String, List<RouteTable.Backend>> roles = new LinkedHashMap<>();
+            var it = n.get("roles").fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                List<RouteTable.Backend> backends = new ArrayList<>();
+                for (JsonNode b : e.getValue()) {
+                    require(b, "host");
+                    require(b, "address");
+                    require(b, "port");
+                    backends.add(new RouteTable.Backend(b.get("host").asText(), b.get("address").asText(),
+                            b.get("port").asInt()));
+                }
+                roles.put(e.getKey(), backends);
+            }
+            return new RouteTable(n.get("version").asLong(), n.get("epoch").asLong(),
+                    Instant.parse(n.get("issued").asText()), n.path("writerChanging").asBoolean(false), roles);
+        } catch (DateTimeParseException e) {
+            throw new IOException("malformed route table: issued: " + e.getMessage());
+        }
+    }
+
+    private static void require(JsonNode n, String field) throws IOException {
+        if (n == null || n.get(field) == null || n.get(field).isNull()) {
+            throw new IOException("malformed route table: missing '" + field + "'");
+        }
+    }
+
+    /** Stops following; waits a bounded time for the thread. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        HttpURLConnection c = inFlight;
+        if (c != null) {
+            c.disconnect();
+        }
+        thread.interrupt();
+        try {
+            thread.join(connectTimeout.toMillis() + 2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("route-table follower still running after close");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.ringmaster.router;
+
+import io.ringmaster.core.config.MonitorConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.routing.RouteTable;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A router in its own process (for example on each application host), following a monitor's route table over
+ * HTTP. It keeps the last table it had when the monitor goes silent, so reads go on, but it stops routing writes
+ * once the {@linkplain RouterConfig#writerLease() writer lease} has run out without news: open writer connections
+ * are cut and new ones are held, then refused. An answer from the monitor renews the lease.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Thread-safe.
+ */
+public final class StandaloneRouter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StandaloneRouter.class);
+    /** How often the lease is checked, in milliseconds. */
+    static final long LEASE_CHECK_MS = 50;
+
+    private final Router router;
+    private final WriterLease lease;
+    private final MonitorFollower follower;
+    private final ScheduledExecutorService watchdog;
+    private final URI monitor;
+
+    /**
+     * @param config    the router's settings
+     * @param cluster   the cluster's configuration (its exclusive role; its monitor address when the router's
+     *                  {@code monitor} is not set)
+     * @param nanoClock monotonic clock for the lease, normally {@code System::nanoTime}
+     */
+    public StandaloneRouter(RouterConfig config, RingmasterConfig cluster, LongSupplier nanoClock) {
+        this.router = Router.forCluster(config, cluster);
+        this.lease = new WriterLease(config.writerLease(), nanoClock);
+        this.monitor = config.monitorUrl().orElseGet(() -> defaultMonitor(cluster.monitor()));
+        Duration wait = Duration.ofMillis(Math.max(100, config.writerLease().toMillis() / 3));
+        this.follower = new MonitorFollower(monitor, wait, config.connectTimeout(), this::answer);
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ringmaster-router-lease");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** {@code http://} plus the monitor's listen address. */
+    static URI defaultMonitor(MonitorConfig m) {
+        String host = m.listenAddress().contains(":") ? "[" + m.listenAddress() + "]" : m.listenAddress();
+        if (host.equals("0.0.0.0") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        return URI.create("http://" + host + ":" + m.listenPort());
+    }
+
+    /**
+     * Binds the listeners and starts following the monitor. Writes are held until the first answer.
+     *
+     * @throws IOException when a listener cannot bind (nothing is left running)
+     */
+    public void start() throws IOException {
+        router.setWriterLease(false, -1);
+        router.start();
+        follower.start();
+        watchdog.scheduleWithFixedDelay(this::checkLease, LEASE_CHECK_MS, LEASE_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void answer(RouteTable t) {
+        lease.renew();
+        if (t.version() > 0) {
+            router.update(t); // version 0: a monitor that has not looked at its hosts yet knows nothing new
+        }
+        router.setWriterLease(true, 0);
+    }
+
+    private synchronized void checkLease() {
+        try {
+            if (!lease.valid()) {
+                router.setWriterLease(false, lease.silentMillis());
+            }
+        } catch (RuntimeException e) {
+            log.error("lease check failed", e);
+        }
+    }
+
+    /** The router (for its counters and table). */
+    public Router router() {
+        return router;
+    }
+
+    /** The monitor API this router follows. */
+    public URI monitor() {
+        return monitor;
+    }
+
+    /** True while the writer lease is valid. */
+    public boolean leaseValid() {
+        return lease.valid();
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        follower.close();
+        router.close();
+        try {
+            if (!watchdog.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.warn("lease watchdog still running 1 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
