@@ -17,10 +17,12 @@ import picocli.CommandLine.Parameters;
  * {@code ringmaster import-mmm FILE...}: converts MMM 2.x configuration into ringmaster.yml, printed on standard
  * output (or written with {@code --output}); every key that could not be mapped, and why, goes to standard error.
  */
-@Command(name = "import-mmm", description = {
-        "Convert MMM configuration (mmm_common.conf, mmm_mon.conf, mmm_agent.conf, with their includes) into",
-        "ringmaster.yml on standard output. Keys with no equivalent are listed on standard error with the reason.",
-        "Passwords are not copied: the YAML refers to ${RINGMASTER_..._PASSWORD} variables to set."})
+@Command(name = "import-mmm", mixinStandardHelpOptions = true, description = {
+        "Convert MMM configuration (mmm_common.conf, mmm_mon.conf, mmm_agent.conf, with their includes) into "
+                + "ringmaster.yml on standard output.",
+        "Keys with no equivalent are listed on standard error with the reason. Passwords are not copied: the YAML "
+                + "refers to $${RINGMASTER_MONITOR_PASSWORD} and $${RINGMASTER_REPLICATION_PASSWORD}, to set in the "
+                + "environment."})
 final class ImportMmmCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "MMM files, read in order as if they were one.")
     List<Path> files;
