@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 final class BootstrapCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Option(names = "--dry-run", description = "Print the plan and change nothing.") boolean dryRun;
+    @Option(names = "--async", description = "Leave semi-synchronous replication off (a failover may then lose acknowledged commits).")
+    boolean async;
     @Option(names = "--wait", defaultValue = "60s", description = "Bound on waiting for replication to flow (default ${DEFAULT-VALUE}).")
     String waitText;
 
@@ -31,7 +33,7 @@ final class BootstrapCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(2, "--wait: " + e.getMessage());
         }
-        Bootstrap b = new Bootstrap(cfg, System.out::println);
+        Bootstrap b = new Bootstrap(cfg, System.out::println, !async);
         try {
             BootstrapPlan plan = b.plan();
             System.out.println("initial writer: " + plan.initialWriter());

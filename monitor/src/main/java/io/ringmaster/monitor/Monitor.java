@@ -82,11 +82,11 @@ public final class Monitor implements AutoCloseable {
     private final Deque<RecoveryRecord> recoveries = new ArrayDeque<>();
     private final AtomicInteger recoveryCounter = new AtomicInteger();
 
-    private final List<java.util.function.Consumer<RouteTable>> routeListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Object routeSignal = new Object();
-    private volatile RouteTable routes;
-    private volatile java.util.function.Supplier<Object> routerStats = () -> null;
+    private final SelfCheck selfCheck;
+    private final Reconciler reconciler;
+    private final ErrantWatch errant;
+    private final FailoverHooks hooks;
+    private final RoutePublisher routes;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -94,12 +94,8 @@ public final class Monitor implements AutoCloseable {
     private String heartbeatTableOn = "";
     private String lastNoCandidate = "";
     private final Map<String, String> findings = new ConcurrentHashMap<>();
-    private final Map<String, List<ErrantTransactions.Range>> errant = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
-    private long lastRoundEndNanos;
-    private Instant lastRoundEndWall;
-    private Instant vetoedUntil = Instant.MIN;
 
     /** Lifecycle states. */
     public enum Lifecycle { NEW, RUNNING, CLOSED }
@@ -128,7 +124,11 @@ public final class Monitor implements AutoCloseable {
         Instant now = clock.instant();
         this.state = store.load().map(this::withCurrentHosts).orElseGet(() -> new ClusterState(
                 config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config), 0, now));
-        this.routes = new RouteTable(0, state.epoch(), now, false, Map.of());
+        this.routes = new RoutePublisher(config, clock, state.epoch());
+        this.selfCheck = new SelfCheck(config, clock);
+        this.reconciler = new Reconciler(config, sql);
+        this.errant = new ErrantWatch(config, sql);
+        this.hooks = new FailoverHooks(config, clock);
         int n = config.hosts().size();
         this.probes = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 4),
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
@@ -175,9 +175,7 @@ public final class Monitor implements AutoCloseable {
             return;
         }
         lifecycle = Lifecycle.CLOSED;
-        synchronized (routeSignal) {
-            routeSignal.notifyAll();
-        }
+        routes.wakeAll();
         loop.shutdown();
         probes.shutdown();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -202,9 +200,9 @@ public final class Monitor implements AutoCloseable {
     private void round() {
         MDC.put("cluster", config.cluster());
         try {
-            String pause = pauseOrClockJump();
+            String pause = selfCheck.pauseOrClockJump();
             Map<String, HostObservation> obs = probeAll();
-            String network = networkCheck();
+            String network = selfCheck.networkCheck();
             lock.lock();
             try {
                 if (lifecycle != Lifecycle.RUNNING) {
@@ -229,50 +227,9 @@ public final class Monitor implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             log.error("monitor round failed", e);
         } finally {
-            lastRoundEndNanos = System.nanoTime();
-            lastRoundEndWall = clock.instant();
+            selfCheck.roundEnded();
             MDC.remove("cluster");
         }
-    }
-
-    /**
-     * Notices a monitor that was paused (SIGSTOP), starved of CPU, or saw its wall clock jump since the last
-     * round (HikariCP's housekeeper does the same): such a round only looks, so stale timers cannot fail a
-     * healthy writer over.
-     */
-    private String pauseOrClockJump() {
-        if (lastRoundEndWall == null) {
-            return "";
-        }
-        long monoMs = (System.nanoTime() - lastRoundEndNanos) / 1_000_000;
-        long wallMs = Duration.between(lastRoundEndWall, clock.instant()).toMillis();
-        long expected = config.monitor().checkPeriod().toMillis();
-        if (monoMs > expected * 2 + 1000) {
-            return "the monitor was paused or starved for " + monoMs + " ms (expected " + expected + " ms)";
-        }
-        if (Math.abs(wallMs - monoMs) > 1000) {
-            return "the wall clock jumped by " + (wallMs - monoMs) + " ms";
-        }
-        return "";
-    }
-
-    /** MMM's ping_ips: "" when at least one target answers (or none is configured), else why not. */
-    private String networkCheck() {
-        List<String> targets = config.safety().pingTargets();
-        if (targets.isEmpty()) {
-            return "";
-        }
-        for (String t : targets) {
-            int colon = t.lastIndexOf(':');
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress(t.substring(0, colon).replace("[", "").replace("]", ""),
-                        Integer.parseInt(t.substring(colon + 1))), (int) config.monitor().checkTimeout().toMillis());
-                return "";
-            } catch (IOException | RuntimeException e) {
-                // try the next one
-            }
-        }
-        return "network check failed: none of ping_ips " + targets + " answers";
     }
 
     private Map<String, HostObservation> probeAll() {
@@ -322,7 +279,7 @@ public final class Monitor implements AutoCloseable {
         }
         state = step.state();
         prevWriter.ifPresent(w -> keepWriterIfOnlyMonitorLostIt(before, obs, w));
-        detectErrant(obs);
+        state = errant.detect(state, state.holder(writerRole), obs, now);
         if (!ready) {
             firstLook(obs);
             ready = true;
@@ -330,12 +287,12 @@ public final class Monitor implements AutoCloseable {
                 applyRoles();
             }
             persist();
-            publishRoutes(state.roles(), false);
+            routes.publish(state.roles(), false, state.epoch());
             return;
         }
         if (recheck) {
             persist();
-            publishRoutes(state.roles(), false);
+            routes.publish(state.roles(), false, state.epoch());
             return;
         }
         leaveWaitMode(now);
@@ -349,15 +306,15 @@ public final class Monitor implements AutoCloseable {
                         .orElse("no writer");
                 changeWriter(prevWriter.or(() -> Optional.ofNullable(strandedWriter)), obs, why);
             }
-            reassertReadOnly(obs);
-            rescueOrphans();
-            healRing(obs);
+            reconciler.reassertReadOnly(state, state.holder(writerRole), obs);
+            state = reconciler.rescueOrphans(state, state.holder(writerRole));
+            state = reconciler.healRing(state, obs, errant.hosts());
             heartbeat(obs);
         }
         if (!state.equals(before)) {
             persist();
         }
-        publishRoutes(state.roles(), false);
+        routes.publish(state.roles(), false, state.epoch());
     }
 
     /**
@@ -391,60 +348,6 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /**
-     * Keeps hosts holding errant transactions (GTIDs the writer does not have) out of every role, in
-     * AWAITING_RECOVERY with the GTIDs as the reason. The writer's position is read again after the hosts', so a
-     * transaction that replicated in between is not mistaken for an errant one.
-     */
-    private void detectErrant(Map<String, HostObservation> obs) {
-        Optional<String> writer = state.holder(writerRole);
-        HostObservation wo = writer.map(obs::get).orElse(null);
-        if (wo == null || !wo.sqlOk()) {
-            return;
-        }
-        Map<String, List<ErrantTransactions.Range>> found = new LinkedHashMap<>();
-        for (HostObservation o : obs.values()) {
-            if (o.sqlOk() && !o.host().equals(writer.get())) {
-                List<ErrantTransactions.Range> r = ErrantTransactions.find(o.currentPos(), wo.currentPos());
-                if (!r.isEmpty()) {
-                    found.put(o.host(), r);
-                }
-            }
-        }
-        if (!found.isEmpty()) {
-            try {
-                var fresh = sql.currentPosition(config.host(writer.get()));
-                found.replaceAll((h, r) -> ErrantTransactions.find(obs.get(h).currentPos(), fresh));
-                found.values().removeIf(List::isEmpty);
-            } catch (SQLException e) {
-                return; // cannot confirm now; look again next round
-            }
-        }
-        errant.keySet().retainAll(found.keySet());
-        Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-        boolean changed = false;
-        for (var e : found.entrySet()) {
-            String text = "errant transactions: " + ErrantTransactions.describe(e.getValue());
-            if (errant.put(e.getKey(), e.getValue()) == null) {
-                log.error("{}: {}; it stays out of every role until they are removed (ringmaster errant {})",
-                        e.getKey(), text, e.getKey());
-            }
-            HostRecord r = hosts.get(e.getKey());
-            if (r != null && r.state() != HostState.ADMIN_OFFLINE && r.state() != HostState.HARD_OFFLINE
-                    && !(r.state() == HostState.AWAITING_RECOVERY && r.reason().equals(text))) {
-                if (r.state() != HostState.AWAITING_RECOVERY) {
-                    log.info("state {}: {} -> AWAITING_RECOVERY ({})", e.getKey(), r.state(), text);
-                }
-                hosts.put(e.getKey(), r.withState(HostState.AWAITING_RECOVERY,
-                        r.state() == HostState.AWAITING_RECOVERY ? r.since() : clock.instant(), text));
-                changed = true;
-            }
-        }
-        if (changed) {
-            state = state.withHosts(hosts, state.updated());
-        }
-    }
-
     /** WAIT mode becomes ACTIVE once every master is ONLINE or wait_for_other_master has passed. */
     private void leaveWaitMode(Instant now) {
         if (state.mode() != MonitorMode.WAIT) {
@@ -457,46 +360,6 @@ public final class Monitor implements AutoCloseable {
             log.warn("leaving WAIT mode for ACTIVE: {}", allMasters ? "every master is ONLINE"
                     : "wait_for_other_master (" + config.safety().waitForOtherMaster().toSeconds() + " s) has passed");
             state = state.withMode(MonitorMode.ACTIVE, now);
-        }
-    }
-
-    /**
-     * Re-attaches a master that replicates from nobody (its source died in a failover) to its ring upstream once
-     * that upstream is ONLINE again and holds no errant transaction, so the pair or ring is whole again.
-     */
-    private void healRing(Map<String, HostObservation> obs) {
-        if (state.mode() != MonitorMode.ACTIVE) {
-            return;
-        }
-        Map<String, String> sources = new LinkedHashMap<>(state.sources());
-        boolean changed = false;
-        for (HostConfig m : config.masters()) {
-            if (sources.containsKey(m.name())) {
-                continue;
-            }
-            Optional<HostConfig> up = config.ringUpstreamOf(m.name());
-            if (up.isEmpty()) {
-                continue;
-            }
-            String u = up.get().name();
-            HostRecord mr = state.host(m.name());
-            HostRecord ur = state.host(u);
-            HostObservation mo = obs.get(m.name());
-            HostObservation uo = obs.get(u);
-            if (mr == null || ur == null || mr.state() != HostState.ONLINE || ur.state() != HostState.ONLINE
-                    || mo == null || !mo.sqlOk() || uo == null || !uo.sqlOk() || errant.containsKey(u)) {
-                continue;
-            }
-            try {
-                sql.replicateFrom(m, up.get(), "heal the ring: " + u + " is ONLINE again with no errant transaction");
-                sources.put(m.name(), u);
-                changed = true;
-            } catch (SQLException e) {
-                log.error("{}: cannot replicate from {} again: {}", m.name(), u, SqlErrors.describe(e));
-            }
-        }
-        if (changed) {
-            state = state.withSources(sources);
         }
     }
 
@@ -561,9 +424,12 @@ public final class Monitor implements AutoCloseable {
                 }
                 return;
             }
-            if (!preFailoverHookAllows(change, why)) {
+            Optional<String> veto = hooks.veto(change, why, state.epoch());
+            if (veto.isPresent()) {
+                findings.put("veto", veto.get());
                 return;
             }
+            findings.remove("veto");
         }
         RecoveryRecord r = execute(change, why + "; " + choice.summary(), false);
         if (r.success()) {
@@ -576,45 +442,6 @@ public final class Monitor implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Runs the pre_failover hook, if any; a non-zero exit vetoes the failover for a while. */
-    private boolean preFailoverHookAllows(WriterChange change, String why) {
-        Optional<String> hook = config.hooks().preFailover();
-        if (hook.isEmpty()) {
-            return true;
-        }
-        if (clock.instant().isBefore(vetoedUntil)) {
-            return false;
-        }
-        HookRunner.Result r = HookRunner.run("pre_failover", hook.get(), hookEnv(change, "", why),
-                config.hooks().timeout());
-        if (r.ok()) {
-            findings.remove("veto");
-            return true;
-        }
-        vetoedUntil = clock.instant().plus(config.monitor().trapPeriod().multipliedBy(5).plusSeconds(5));
-        String msg = "pre_failover hook vetoed the failover " + change.from().orElse("-") + " -> " + change.to()
-                + " (exit " + r.exitCode() + (r.output().isEmpty() ? "" : ": " + r.output()) + "); asking again at "
-                + vetoedUntil;
-        findings.put("veto", msg);
-        log.error(msg);
-        return false;
-    }
-
-    private Map<String, String> hookEnv(WriterChange change, String id, String why) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("RINGMASTER_CLUSTER", config.cluster());
-        env.put("RINGMASTER_KIND", change.kind().name());
-        env.put("RINGMASTER_RECOVERY_ID", id);
-        env.put("RINGMASTER_OLD_WRITER", change.from().orElse(""));
-        env.put("RINGMASTER_NEW_WRITER", change.to());
-        HostConfig to = config.host(change.to());
-        env.put("RINGMASTER_NEW_WRITER_ADDRESS", to.address());
-        env.put("RINGMASTER_NEW_WRITER_PORT", Integer.toString(to.port()));
-        env.put("RINGMASTER_EPOCH", Long.toString(state.epoch()));
-        env.put("RINGMASTER_REASON", why);
-        return env;
     }
 
     /**
@@ -636,7 +463,7 @@ public final class Monitor implements AutoCloseable {
         log.warn("[{}] {} {} -> {}: {}", id, change.kind(), change.from().orElse("(none)"), change.to(), reason);
         Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
         during.put(writerRole, List.of());
-        publishRoutes(during, true);
+        routes.publish(during, true, state.epoch());
         try {
             waitOutLease(change, audit);
             runner.run(change, audit, forced);
@@ -650,13 +477,13 @@ public final class Monitor implements AutoCloseable {
             log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
                     state.epoch());
             persist();
-            postHook(change, audit, reason);
+            hooks.after(change, audit, reason, state.epoch());
         } catch (StepRunner.StepFailed e) {
             audit.finish(false, e.getMessage(), clock.instant());
             log.error("[{}] {} abandoned: {}", id, change.kind(), e.getMessage());
         } finally {
             MDC.remove("recovery");
-            publishRoutes(state.roles(), false);
+            routes.publish(state.roles(), false, state.epoch());
             try {
                 journal.audit(StatusView.recovery(audit));
             } catch (IOException e) {
@@ -694,89 +521,6 @@ public final class Monitor implements AutoCloseable {
         }
         audit.add(new RecoveryRecord.StepRecord("wait out " + change.from().get() + "'s writer lease", true,
                 (System.nanoTime() - t0) / 1_000_000, "lease " + lease.toMillis() + " ms from " + last.at()));
-    }
-
-    private void postHook(WriterChange change, RecoveryRecord audit, String reason) {
-        Optional<String> hook = change.kind() == WriterChange.Kind.SWITCHOVER ? config.hooks().postSwitchover()
-                : change.kind() == WriterChange.Kind.FAILOVER ? config.hooks().postFailover() : Optional.empty();
-        if (hook.isEmpty()) {
-            return;
-        }
-        String name = change.kind() == WriterChange.Kind.SWITCHOVER ? "post_switchover" : "post_failover";
-        long t0 = System.nanoTime();
-        HookRunner.Result r = HookRunner.run(name, hook.get(), hookEnv(change, audit.id(), reason),
-                config.hooks().timeout());
-        audit.add(new RecoveryRecord.StepRecord("hook " + name, r.ok(), (System.nanoTime() - t0) / 1_000_000,
-                "exit " + r.exitCode() + (r.output().isEmpty() ? "" : ": " + r.output())));
-        if (!r.ok()) {
-            audit.finish(true, audit.outcome() + "; but hook " + name + " FAILED (exit " + r.exitCode() + ")",
-                    clock.instant());
-            log.error("[{}] hook {} failed (exit {}): {}", audit.id(), name, r.exitCode(), r.output());
-        }
-    }
-
-    /** read_only OFF on the ONLINE writer, ON everywhere else; the writer only once no other host is writable. */
-    private void reassertReadOnly(Map<String, HostObservation> obs) {
-        Optional<String> writer = state.holder(writerRole);
-        boolean othersReadOnly = true;
-        for (HostConfig h : config.hosts()) {
-            HostObservation o = obs.get(h.name());
-            if (o == null || !o.sqlOk() || writer.filter(h.name()::equals).isPresent()) {
-                continue;
-            }
-            if (!o.readOnly()) {
-                try {
-                    sql.setReadOnly(h, true, "re-assert: " + h.name() + " does not hold the writer role");
-                    sql.killClientSessions(h, "re-assert: " + h.name() + " was writable without the writer role");
-                } catch (SQLException e) {
-                    othersReadOnly = false;
-                    log.error("{}: cannot set read_only=ON: {}", h.name(), SqlErrors.describe(e));
-                }
-            }
-        }
-        if (writer.isEmpty() || !othersReadOnly) {
-            return;
-        }
-        HostObservation o = obs.get(writer.get());
-        HostRecord r = state.host(writer.get());
-        if (o != null && o.sqlOk() && o.readOnly() && r != null && r.state() == HostState.ONLINE) {
-            try {
-                sql.setReadOnly(config.host(writer.get()), false, "re-assert: " + writer.get() + " holds the writer role");
-            } catch (SQLException e) {
-                log.error("{}: cannot set read_only=OFF: {}", writer.get(), SqlErrors.describe(e));
-            }
-        }
-    }
-
-    /** A replica whose master is down is moved under the writer, so it keeps receiving changes. */
-    private void rescueOrphans() {
-        if (state.mode() != MonitorMode.ACTIVE) {
-            return;
-        }
-        Optional<String> writer = state.holder(writerRole);
-        if (writer.isEmpty()) {
-            return;
-        }
-        Map<String, String> sources = new LinkedHashMap<>(state.sources());
-        boolean changed = false;
-        for (Map.Entry<String, String> e : state.sources().entrySet()) {
-            HostConfig h = config.host(e.getKey());
-            HostRecord src = state.host(e.getValue());
-            if (h.isMaster() || e.getValue().equals(writer.get()) || src == null
-                    || src.state() != HostState.HARD_OFFLINE) {
-                continue;
-            }
-            try {
-                sql.replicateFrom(h, config.host(writer.get()), "its master " + e.getValue() + " is HARD_OFFLINE");
-                sources.put(h.name(), writer.get());
-                changed = true;
-            } catch (SQLException ex) {
-                log.error("{}: cannot repoint to {}: {}", h.name(), writer.get(), SqlErrors.describe(ex));
-            }
-        }
-        if (changed) {
-            state = state.withSources(sources);
-        }
     }
 
     private void heartbeat(Map<String, HostObservation> obs) {
@@ -823,7 +567,7 @@ public final class Monitor implements AutoCloseable {
     public String setOnline(String host) throws CommandRefused {
         return command(() -> {
             requireHost(host);
-            List<ErrantTransactions.Range> bad = errantNow(host);
+            List<ErrantTransactions.Range> bad = errant.now(state.holder(writerRole), host);
             if (!bad.isEmpty()) {
                 throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
                         + ErrantTransactions.describe(bad) + " that the writer does not have; remove them or rebuild "
@@ -901,9 +645,9 @@ public final class Monitor implements AutoCloseable {
             HostRecord rec = state.host(host);
             boolean forcible = force && rec != null && (rec.state() == HostState.REPLICATION_DELAY
                     || rec.state() == HostState.REPLICATION_FAIL);
-            if (errant.containsKey(host)) {
+            if (!errant.of(host).isEmpty()) {
                 throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
-                        + ErrantTransactions.describe(errant.get(host)) + "; it cannot take role '" + role + "'");
+                        + ErrantTransactions.describe(errant.of(host)) + "; it cannot take role '" + role + "'");
             }
             if (rec == null || (rec.state() != HostState.ONLINE && !forcible)) {
                 throw new CommandRefused(409, "host '" + host + "' is " + (rec == null ? "not checked yet"
@@ -1029,19 +773,6 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private List<ErrantTransactions.Range> errantNow(String host) {
-        Optional<String> writer = state.holder(writerRole);
-        if (writer.isEmpty() || writer.get().equals(host)) {
-            return List.of();
-        }
-        try {
-            return ErrantTransactions.find(sql.currentPosition(config.host(host)),
-                    sql.currentPosition(config.host(writer.get())));
-        } catch (SQLException e) {
-            return errant.getOrDefault(host, List.of());
-        }
-    }
-
     /**
      * {@code acknowledge}: an operator has looked at the last automatic failover; the next one may run without
      * waiting for the anti-flap block period.
@@ -1062,7 +793,7 @@ public final class Monitor implements AutoCloseable {
     /** Current findings (problems the monitor reports but does not act on), one line each. */
     public List<String> findings() {
         List<String> out = new ArrayList<>(findings.values());
-        errant.forEach((h, r) -> out.add(h + ": errant transactions " + ErrantTransactions.describe(r)));
+        out.addAll(errant.findings());
         return out;
     }
 
@@ -1106,44 +837,16 @@ public final class Monitor implements AutoCloseable {
         try {
             return c.run();
         } finally {
-            publishRoutes(state.roles(), false);
+            routes.publish(state.roles(), false, state.epoch());
             lock.unlock();
         }
     }
 
     // ---------------------------------------------------------------- routes
 
-    /**
-     * Publishes the role holders to routers when they differ from the last table (or a change starts or ends).
-     * Listeners run synchronously, before the monitor goes on (so an in-process router stops using an old
-     * writer before it is fenced). Caller holds the lock.
-     */
-    private void publishRoutes(Map<String, List<String>> holders, boolean changing) {
-        Map<String, List<RouteTable.Backend>> roles = new LinkedHashMap<>();
-        holders.forEach((role, hosts) -> roles.put(role, hosts.stream().map(config::host)
-                .map(h -> new RouteTable.Backend(h.name(), h.address(), h.port())).toList()));
-        RouteTable old = routes;
-        if (old.version() > 0 && old.roles().equals(roles) && old.writerChanging() == changing
-                && old.epoch() == state.epoch()) {
-            return;
-        }
-        RouteTable next = new RouteTable(old.version() + 1, state.epoch(), clock.instant(), changing, roles);
-        routes = next;
-        for (var l : routeListeners) {
-            try {
-                l.accept(next);
-            } catch (RuntimeException e) {
-                log.error("route listener failed", e);
-            }
-        }
-        synchronized (routeSignal) {
-            routeSignal.notifyAll();
-        }
-    }
-
     /** The current route table, never null. */
     public RouteTable routes() {
-        return routes;
+        return routes.current();
     }
 
     /**
@@ -1152,33 +855,22 @@ public final class Monitor implements AutoCloseable {
      * @return the current table: newer than {@code afterVersion}, or the same one when the wait ran out
      */
     public RouteTable awaitRoutes(long afterVersion, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        synchronized (routeSignal) {
-            while (routes.version() <= afterVersion && lifecycle != Lifecycle.CLOSED) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                routeSignal.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-        return routes;
+        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED);
     }
 
     /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */
     public void addRouteListener(java.util.function.Consumer<RouteTable> listener) {
-        routeListeners.add(listener);
-        listener.accept(routes);
+        routes.addListener(listener);
     }
 
     /** Supplies the router's counters for the status view ({@code "routes"}); null when no router runs here. */
     public void setRouterStats(java.util.function.Supplier<Object> stats) {
-        routerStats = stats == null ? () -> null : stats;
+        routes.setRouterStats(stats);
     }
 
     /** The router's counters, or null. */
     public Object routerStats() {
-        return routerStats.get();
+        return routes.routerStats();
     }
 
     // ---------------------------------------------------------------- views

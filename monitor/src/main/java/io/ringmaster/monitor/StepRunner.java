@@ -91,6 +91,7 @@ final class StepRunner {
             String why = e instanceof SQLException se ? SqlErrors.describe(se) : e.getMessage();
             // a replica that cannot be repointed now is rescued by a later round; it must not undo the change
             boolean bestEffort = (step instanceof Step.Fence f && f.bestEffort()) || step instanceof Step.Repoint
+                    || step instanceof Step.CatchUpFromPeers
                     || (forced && (step instanceof Step.CatchUpRelayLog || step instanceof Step.CatchUpToSource));
             audit.add(new RecoveryRecord.StepRecord(step.describe(), false, ms, why));
             if (bestEffort) {
@@ -120,6 +121,7 @@ final class StepRunner {
                 }
                 yield waitFor(host(c.host()), link.get().gtidIoPos(), reason);
             }
+            case Step.CatchUpFromPeers c -> catchUpFromPeers(host(c.host()), c.deadWriter(), reason);
             case Step.Detach d -> {
                 sql.resetReplica(host(d.host()), reason + ": " + d.fromHost() + " is gone");
                 yield "";
@@ -159,6 +161,58 @@ final class StepRunner {
         }
         return "applied " + (target.isEmpty() ? "(nothing)" : target.toString()) + " after "
                 + (clock.millis() - t0) + " ms";
+    }
+
+    /**
+     * Fetches onto {@code to} what another answering host has and it lacks (only the dead writer's transactions can
+     * be there: nobody else writes): {@code to} replicates by GTID from the most advanced such host (which needs
+     * its binary log with log_slave_updates) until it has them, then its own link is restored.
+     */
+    private String catchUpFromPeers(HostConfig to, String dead, String reason) throws SQLException, StepFailed {
+        GtidPosition mine = sql.currentPosition(to);
+        HostConfig best = null;
+        GtidPosition bestPos = GtidPosition.empty();
+        long bestMissing = 0;
+        for (HostConfig h : config.hosts()) {
+            if (h.name().equals(to.name()) || h.name().equals(dead)) {
+                continue;
+            }
+            try {
+                GtidPosition p = quick.currentPosition(h);
+                long missing = mine.missingFrom(p);
+                if (missing > bestMissing && "1".equals(quick.queryString(h, "SELECT @@log_bin AND @@log_slave_updates"))) {
+                    best = h;
+                    bestPos = p;
+                    bestMissing = missing;
+                }
+            } catch (SQLException e) {
+                // unreachable peers have nothing to give
+            }
+        }
+        if (best == null) {
+            return "no other host has anything " + to.name() + " lacks";
+        }
+        Optional<ReplicaLink> before = sql.replicaLink(to);
+        Optional<HostConfig> original = before.flatMap(l -> config.hosts().stream()
+                .filter(h -> l.readsFrom(h.address(), h.port())).findFirst());
+        sql.replicateFrom(to, best, reason + ": " + best.name() + " has " + bestMissing + " transaction(s) of "
+                + dead + " that " + to.name() + " never received");
+        boolean got;
+        try {
+            got = sql.waitForGtid(to, bestPos, config.monitor().catchUpTimeout(), reason);
+        } finally {
+            if (original.isPresent() && !original.get().name().equals(dead)) {
+                sql.replicateFrom(to, original.get(), reason + ": back to its own source after the catch-up");
+            } else {
+                sql.resetReplica(to, reason + ": catch-up from " + best.name() + " done");
+            }
+        }
+        if (!got) {
+            long lost = sql.currentPosition(to).missingFrom(bestPos);
+            throw new StepFailed(lost + " transaction(s) that only " + best.name() + " received could not be applied"
+                    + " on " + to.name() + " in time: they are lost");
+        }
+        return "fetched " + bestMissing + " transaction(s) from " + best.name();
     }
 
     /** Invariant 1: makes sure no other host answers as writable before making this one writable. */

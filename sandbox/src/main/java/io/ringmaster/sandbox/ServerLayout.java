@@ -100,7 +100,11 @@ public record ServerLayout(Path dir) {
         if (host.isMaster()) {
             l.add("auto_increment_increment=" + masterCount);
             l.add("auto_increment_offset=" + host.masterIndex());
+            l.add("# semi-synchronous: a commit is acknowledged only once a replica has it in its relay log");
+            l.add("rpl_semi_sync_master_enabled=ON");
+            l.add("rpl_semi_sync_master_wait_point=AFTER_SYNC");
         }
+        l.add("rpl_semi_sync_slave_enabled=ON");
         l.add("");
         l.add("# durability: acknowledged commits survive SIGKILL");
         l.add("innodb_flush_log_at_trx_commit=1");

@@ -17,7 +17,8 @@ import java.util.Optional;
  * fails the old writer is unfenced, so the cluster is as before (no write lost, short read-only window).
  *
  * <p>Failover (old writer gone): fence it if it still answers (best effort), wait until the new writer has
- * applied what it already received (never promote with an unapplied relay log), cut every link from the dead
+ * applied what it already received (never promote with an unapplied relay log), fetch from the other hosts what
+ * they received from the dead writer and the new writer did not (MHA's relay-log recovery, by GTID), cut every link from the dead
  * writer (masters that read from it read from its own source instead, or stop when that would be themselves),
  * promote, then move the dead writer's replicas under the new writer. Fencing before promotion keeps invariant 1;
  * waiting keeps invariant 2.
@@ -55,6 +56,7 @@ public final class Planner {
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.Fence(from, true));
         steps.add(new Step.CatchUpRelayLog(to));
+        steps.add(new Step.CatchUpFromPeers(to, from));
         Map<String, String> sources = new LinkedHashMap<>(state.sources());
         String upstreamOfDead = state.sources().get(from);
         List<String> later = new ArrayList<>();

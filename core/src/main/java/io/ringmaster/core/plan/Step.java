@@ -44,6 +44,18 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * After a failover's relay-log catch-up, fetches from any other host the dead writer's transactions that
+     * {@code host} never received (with semi-synchronous replication an acknowledged commit may have reached only
+     * one replica): {@code host} replicates by GTID from the most advanced host until it has them, then its own
+     * link is put back. Best effort: what cannot be fetched is reported as lost.
+     */
+    record CatchUpFromPeers(String host, String deadWriter) implements Step {
+        public String describe() {
+            return "fetch onto " + host + " what other hosts received from " + deadWriter + " and it did not";
+        }
+    }
+
     /** Stops replication on a host whose source is gone (the dead writer). */
     record Detach(String host, String fromHost) implements Step {
         public String describe() {

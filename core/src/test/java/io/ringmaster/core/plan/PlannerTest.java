@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringmaster.core.States;
 import io.ringmaster.core.TestClusters;
 import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.plan.Step.CatchUpFromPeers;
 import io.ringmaster.core.plan.Step.CatchUpRelayLog;
 import io.ringmaster.core.plan.Step.CatchUpToSource;
 import io.ringmaster.core.plan.Step.Detach;
@@ -85,6 +86,7 @@ class PlannerTest {
         assertThat(c.steps()).containsExactly(
                 new Fence("db1", true),
                 new CatchUpRelayLog("db2"),
+                new CatchUpFromPeers("db2", "db1"),
                 new Detach("db2", "db1"),
                 new Promote("db2"),
                 new Repoint("r1", "db2"));
@@ -108,6 +110,7 @@ class PlannerTest {
         assertThat(c.steps()).containsExactly(
                 new Fence("db1", true),
                 new CatchUpRelayLog("db3"),
+                new CatchUpFromPeers("db3", "db1"),
                 new Promote("db3"),
                 new Repoint("db2", "db3"),
                 new Repoint("r1", "db3"));
@@ -121,6 +124,7 @@ class PlannerTest {
         assertThat(c.steps()).containsExactly(
                 new Fence("db1", true),
                 new CatchUpRelayLog("db2"),
+                new CatchUpFromPeers("db2", "db1"),
                 new Repoint("db2", "db3"),
                 new Promote("db2"),
                 new Repoint("r1", "db2"));
@@ -136,6 +140,7 @@ class PlannerTest {
         assertThat(c.steps()).containsExactly(
                 new Fence("db1", true),
                 new CatchUpRelayLog("db3"),
+                new CatchUpFromPeers("db3", "db1"),
                 new Detach("db2", "db1"),
                 new Promote("db3"),
                 new Repoint("r1", "db3"));
@@ -176,6 +181,7 @@ class PlannerTest {
         assertThat(c.steps()).extracting(Step::describe).containsExactly(
                 "fence db1 (read_only=ON, kill client sessions, best effort)",
                 "wait until db2 has applied its relay log",
+                "fetch onto db2 what other hosts received from db1 and it did not",
                 "repoint db2 to replicate from db3",
                 "promote db2 (read_only=OFF)",
                 "repoint r1 to replicate from db2");

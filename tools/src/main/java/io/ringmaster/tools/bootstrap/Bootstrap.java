@@ -44,16 +44,30 @@ public final class Bootstrap {
     private final Consumer<String> log;
     private final SqlActions sql;
     private final Dialect dialect = MariaDbDialect.INSTANCE;
+    private final boolean semiSync;
 
     /** The server settings bootstrap reads from each host. */
     private record Facts(long serverId, boolean logBin, boolean logSlaveUpdates, long domainId, long aiIncrement,
-                         long aiOffset, boolean readOnly, boolean strictMode, Optional<ReplicaLink> link) {}
+                         long aiOffset, boolean readOnly, boolean strictMode, boolean semiSyncMaster,
+                         boolean semiSyncReplica, String waitPoint, Optional<ReplicaLink> link) {}
 
     /**
      * @param config the topology; the monitor account acts, the replication account is created
      * @param log    receives one line per step, for the operator
      */
     public Bootstrap(RingmasterConfig config, Consumer<String> log) {
+        this(config, log, true);
+    }
+
+    /**
+     * @param config   the topology; the monitor account acts, the replication account is created
+     * @param log      receives one line per step, for the operator
+     * @param semiSync set up semi-synchronous replication (masters wait, with wait point AFTER_SYNC, until a
+     *                 replica has a transaction in its relay log before acknowledging the commit), without which
+     *                 a failover can lose acknowledged commits; see https://mariadb.com/kb/en/semisynchronous-replication/
+     */
+    public Bootstrap(RingmasterConfig config, Consumer<String> log, boolean semiSync) {
+        this.semiSync = semiSync;
         this.config = config;
         this.log = log;
         this.sql = new SqlActions(dialect, config.monitorUser(), config.replicationUser(),
@@ -146,6 +160,24 @@ public final class Bootstrap {
                 actions.add(new BootstrapPlan.Action(h.name(), "gtid_strict_mode OFF -> ON (safe automation)",
                         List.of("SET GLOBAL gtid_strict_mode = ON")));
                 notes.add(h.name() + ": add 'gtid_strict_mode = ON' under [mysqld] to keep it after a restart");
+            }
+            if (semiSync && h.isMaster() && (!f.semiSyncMaster() || !"AFTER_SYNC".equalsIgnoreCase(f.waitPoint()))) {
+                actions.add(new BootstrapPlan.Action(h.name(), "semi-synchronous replication on as a master "
+                        + "(wait point AFTER_SYNC): acknowledged commits survive a failover",
+                        List.of("SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC",
+                                "SET GLOBAL rpl_semi_sync_master_enabled = ON")));
+                notes.add(h.name() + ": add 'rpl_semi_sync_master_enabled = ON' and "
+                        + "'rpl_semi_sync_master_wait_point = AFTER_SYNC' under [mysqld] to keep them after a restart");
+            }
+            if (semiSync && !f.semiSyncReplica()) {
+                List<String> stmts = new ArrayList<>(List.of("SET GLOBAL rpl_semi_sync_slave_enabled = ON"));
+                if (f.link().isPresent() && f.link().get().ioRunning()) {
+                    stmts.add("STOP SLAVE IO_THREAD");
+                    stmts.add("START SLAVE IO_THREAD");
+                }
+                actions.add(new BootstrapPlan.Action(h.name(), "semi-synchronous replication on as a replica",
+                        stmts));
+                notes.add(h.name() + ": add 'rpl_semi_sync_slave_enabled = ON' under [mysqld] to keep it after a restart");
             }
             if (!h.name().equals(writer) && !f.readOnly()) {
                 actions.add(new BootstrapPlan.Action(h.name(), "read_only OFF -> ON (not the writer)",
@@ -264,7 +296,8 @@ public final class Bootstrap {
             st.setQueryTimeout((int) Math.max(1, config.monitor().actionTimeout().toSeconds()));
             try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@log_bin, @@log_slave_updates, "
                     + "@@gtid_domain_id, @@auto_increment_increment, @@auto_increment_offset, @@read_only, "
-                    + "@@gtid_strict_mode")) {
+                    + "@@gtid_strict_mode, @@rpl_semi_sync_master_enabled, @@rpl_semi_sync_slave_enabled, "
+                    + "@@rpl_semi_sync_master_wait_point")) {
                 rs.next();
                 long serverId = rs.getLong(1);
                 boolean logBin = rs.getBoolean(2);
@@ -274,7 +307,8 @@ public final class Bootstrap {
                 long off = rs.getLong(6);
                 boolean ro = rs.getBoolean(7);
                 boolean strict = rs.getBoolean(8);
-                return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict,
+                return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict, rs.getBoolean(9),
+                        rs.getBoolean(10), rs.getString(11),
                         io.ringmaster.mysql.HostProbe.readLink(st, dialect));
             }
         }
