@@ -46,13 +46,9 @@ final class MmmMapping {
         m.put("check.restart_after", "Ringmaster has no checker processes to restart");
         m.put("monitor.pid_path", "the monitor runs in the foreground; the service manager keeps its pid");
         m.put("monitor.bin_path", "Ringmaster has no helper scripts");
-        m.put("monitor.ping_interval", "Ringmaster has no network self-check yet (see ping_ips)");
+        m.put("monitor.ping_interval", "Ringmaster checks ping_ips once per check period");
         m.put("monitor.kill_host_bin", "Ringmaster has no kill-host hook; it fences the old writer over SQL "
                 + "(read_only, KILL)");
-        m.put("monitor.careful_startup", "no setting: Ringmaster's start-up is always careful (it looks at every "
-                + "host before it moves a role, and goes PASSIVE when several masters are writable)");
-        m.put("monitor.wait_for_other_master", "ringmaster.yml has no setting for how long WAIT mode waits for the "
-                + "other master");
         for (String k : List.of("type", "cert_file", "key_file", "ca_file")) {
             m.put("socket." + k, SOCKET);
         }

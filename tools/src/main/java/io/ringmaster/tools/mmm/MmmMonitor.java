@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Maps MMM's {@code <monitor>} section: {@code ip}/{@code port} to {@code listen}, {@code status_path} to a
  * {@code state_file} beside it, {@code flap_duration}, {@code flap_count}, {@code auto_set_online} (MMM's seconds)
- * and {@code mode}; {@code ping_ips} becomes a note that lists the addresses. Keys left unset keep Ringmaster's
+ * {@code mode}, {@code careful_startup} and {@code wait_for_other_master}; {@code ping_ips} (ICMP in MMM, TCP
+ * address:port in Ringmaster) becomes a note that lists the addresses. Keys left unset keep Ringmaster's
  * defaults, which equal MMM's for these keys except {@code listen} without a {@code <monitor>} (127.0.0.1:9988 in
  * both). Stateless.
  */
@@ -64,8 +65,21 @@ final class MmmMonitor {
         }
         Entry pingIps = m.get("ping_ips");
         if (pingIps != null) {
-            c.unmapped("monitor", pingIps, "Ringmaster has no network self-check yet, so it cannot tell its own "
-                    + "network failing from the hosts'; MMM pinged " + String.join(", ", MmmConverter.split(pingIps.value())));
+            c.unmapped("monitor", pingIps, "Ringmaster's ping_ips are TCP targets (address:port), not ICMP; MMM "
+                    + "pinged " + String.join(", ", MmmConverter.split(pingIps.value()))
+                    + ": add e.g. 'ping_ips: [ADDRESS:22]' under monitor with a port that answers on each");
+        }
+        Entry careful = m.get("careful_startup");
+        if (careful != null) {
+            String v = careful.value().trim();
+            if (!v.matches("[01]")) {
+                throw c.error(careful, "careful_startup must be 0 or 1, not '" + v + "'");
+            }
+            out.put("careful_startup", v.equals("1") ? "true" : "false");
+        }
+        Entry waitOther = m.get("wait_for_other_master");
+        if (waitOther != null) {
+            out.put("wait_for_other_master", Durations.format(c.seconds(waitOther, false)));
         }
     }
 

@@ -106,7 +106,7 @@ class MmmImportTest {
         assertThat(unmapped).anyMatch(n -> n.startsWith(common + ":12: agent_user: unmapped: Ringmaster runs no agent"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(common + ":13: agent_password: unmapped:"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(mon + ":8: ping_ips: unmapped:")
-                && n.endsWith("MMM pinged 192.168.0.1, 192.168.0.2, 192.168.0.3"));
+                && n.contains("MMM pinged 192.168.0.1, 192.168.0.2, 192.168.0.3") && n.contains("address:port"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(mon + ":16: debug: unmapped:"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(mon + ":5: pid_path: unmapped:"));
         assertThat(lines(c)).anyMatch(n -> n.startsWith(common + ":28: db3: note: MMM slaves follow whichever master "
@@ -179,8 +179,10 @@ class MmmImportTest {
         assertThat(cfg.monitor().flapCount()).isEqualTo(5);
         assertThat(cfg.monitor().autoSetOnline()).isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.monitor().startMode()).isEqualTo(MonitorMode.PASSIVE);
-        assertThat(lines(c)).anyMatch(n -> n.startsWith(mon + ":10: careful_startup: unmapped:"));
-        assertThat(lines(c)).anyMatch(n -> n.startsWith(mon + ":11: wait_for_other_master: unmapped:"));
+        assertThat(cfg.safety().carefulStartup()).isTrue();
+        assertThat(cfg.safety().waitForOtherMaster()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(lines(c)).noneMatch(n -> n.contains("careful_startup: unmapped"));
+        assertThat(lines(c)).noneMatch(n -> n.contains("wait_for_other_master: unmapped"));
         assertThat(lines(c)).noneMatch(n -> n.contains("/var/run is emptied") || n.contains("emptied at boot"));
     }
 
