@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,
+                ChecksumCommand.class, SyncCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
