@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
  * The single entry point: {@code ringmaster VERB ...}. Verbs follow {@code mmm_control} (underscore spellings
  * accepted), plus the daemons and tools. Exit codes: 0 success, 1 failure or refusal, 2 bad usage or config.
  */
-@Command(name = "ringmaster", mixinStandardHelpOptions = true, version = "ringmaster 0.1.0",
+@Command(name = "ringmaster", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "ringmaster 0.1.0",
         description = "Multi-master replication manager for MariaDB and MySQL (MMM's successor).",
         subcommands = {
                 MonitorCommand.class,
+                RouterCommand.class,
                 ControlCommands.Show.class,
                 ControlCommands.Checks.class,
                 ControlCommands.SetOnline.class,
@@ -52,16 +54,7 @@ public final class Main implements Runnable {
             ex.getCommandLine().getErr().println("ringmaster: " + ex.getMessage());
             return 2;
         });
-        return cl.execute(normalize(args));
-    }
-
-    /** Accepts MMM's underscore spellings of verbs ({@code set_online}, {@code move_role}). */
-    static String[] normalize(String[] args) {
-        String[] out = args.clone();
-        if (out.length > 0 && out[0].matches("[a-z]+(_[a-z]+)+")) {
-            out[0] = out[0].replace('_', '-');
-        }
-        return out;
+        return cl.execute(args);
     }
 
     @Override

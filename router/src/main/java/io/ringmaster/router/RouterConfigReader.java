@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *   enabled: true                    # run inside the monitor (default true)
  *   monitor: http://127.0.0.1:9988   # standalone: the API to follow (default: monitor.listen)
  *   writer_lease: 2s                 # standalone: no answer from the monitor this long: stop routing writes
+ *                                    # (at most monitor.writer_lease when that is set; the shorter by default)
  *   hold_timeout: 10s                # hold new connections this long while a role has no holder
  *   drain_time: 30s                  # open connections to a host that left a balanced role close after this
  *   connect_timeout: 1s
@@ -123,7 +124,7 @@ public final class RouterConfigReader {
                     "io_threads", "max_held", "listeners");
             boolean enabled = s.bool("enabled", true);
             Optional<URI> monitor = Optional.ofNullable(s.string("monitor", null)).map(u -> url(s, u));
-            Duration lease = s.duration("writer_lease", RouterConfig.DEFAULT_WRITER_LEASE, true);
+            Duration lease = writerLease(s);
             Duration hold = s.duration("hold_timeout", RouterConfig.DEFAULT_HOLD_TIMEOUT, false);
             Duration drain = s.duration("drain_time", RouterConfig.DEFAULT_DRAIN_TIME, false);
             Duration connect = s.duration("connect_timeout", RouterConfig.DEFAULT_CONNECT_TIMEOUT, true);
@@ -135,6 +136,23 @@ public final class RouterConfigReader {
             } catch (IllegalArgumentException e) {
                 throw s.error("listeners", e.getMessage());
             }
+        }
+
+        /**
+         * The router's lease must not outlast the monitor's {@code monitor.writer_lease}, which the monitor waits out
+         * before promoting when it cannot fence the old writer; by default it is the shorter of the two.
+         */
+        private Duration writerLease(Section s) {
+            Duration monitorLease = cluster.safety().writerLease();
+            Duration dflt = !monitorLease.isZero() && monitorLease.compareTo(RouterConfig.DEFAULT_WRITER_LEASE) < 0
+                    ? monitorLease : RouterConfig.DEFAULT_WRITER_LEASE;
+            Duration lease = s.duration("writer_lease", dflt, true);
+            if (!monitorLease.isZero() && lease.compareTo(monitorLease) > 0) {
+                throw s.error("writer_lease", Durations.format(lease) + " is longer than monitor.writer_lease ("
+                        + Durations.format(monitorLease) + "): the monitor could promote a new writer while this "
+                        + "router still sends writes to the old one");
+            }
+            return lease;
         }
 
         private URI url(Section s, String text) {

@@ -155,6 +155,20 @@ class RouterConfigReaderTest {
     }
 
     @Test
+    void shouldKeepTheRouterLeaseWithinTheMonitorsWriterLease() {
+        RingmasterConfig leased = ConfigLoader.parse("""
+                monitor: {writer_lease: 1500ms}
+                credentials: {monitor: {user: rm}, replication: {user: repl}}
+                hosts: [{name: db1, address: 127.0.0.1}]
+                """, "cluster.yml", Path.of("."), null, k -> null);
+        assertThat(RouterConfigReader.parse("router: {}\n", "r.yml", leased, k -> null).orElseThrow().writerLease())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> RouterConfigReader.parse("router: {writer_lease: 3s}\n", "r.yml", leased, k -> null))
+                .hasMessage("r.yml: router.writer_lease: 3s is longer than monitor.writer_lease (1500ms): the monitor "
+                        + "could promote a new writer while this router still sends writes to the old one");
+    }
+
+    @Test
     void shouldDeriveTheMonitorAddressFromTheClusterConfig() {
         assertThat(StandaloneRouter.defaultMonitor(CLUSTER.monitor())).isEqualTo(URI.create("http://127.0.0.1:9988"));
         assertThat(Optional.of(parse("router: {}\n")).get().monitorUrl()).isEmpty();
