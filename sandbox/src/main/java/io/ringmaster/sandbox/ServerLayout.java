@@ -103,6 +103,8 @@ public record ServerLayout(Path dir) {
             l.add("# semi-synchronous: a commit is acknowledged only once a replica has it in its relay log");
             l.add("rpl_semi_sync_master_enabled=ON");
             l.add("rpl_semi_sync_master_wait_point=AFTER_SYNC");
+            l.add("# with no replica connected at all, commit at once instead of waiting out the timeout");
+            l.add("rpl_semi_sync_master_wait_no_slave=OFF");
         }
         l.add("rpl_semi_sync_slave_enabled=ON");
         l.add("");

@@ -1,0 +1,116 @@
+package io.ringmaster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without servers: exit codes, one-line errors, aliases, help. */
+class MainTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static Path config(Path dir, String hostsBlock) throws Exception {
+        Path f = dir.resolve("ringmaster.yml");
+        Files.writeString(f, """
+                monitor: {listen: 127.0.0.1:1}
+                credentials:
+                  monitor: {user: mon, password: s3cret-pw}
+                  replication: {user: repl, password: other-s3cret}
+                hosts:
+                """ + hostsBlock);
+        return f;
+    }
+
+    @Test
+    void shouldExitTwoWithOneLineNamingTheFieldOnABadConfig(@TempDir Path dir) throws Exception {
+        Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 70000}\n");
+
+        Run r = run("show", "--config", f.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("hosts[0].port").contains(f.toString());
+        assertThat(r.err()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldExitTwoOnAMissingConfigFile(@TempDir Path dir) {
+        Run r = run("checks", "--config", dir.resolve("nope.yml").toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no such file");
+    }
+
+    @Test
+    void shouldExitTwoOnAnUnknownVerbOrMissingArgument() {
+        assertThat(run("frobnicate").exit()).isEqualTo(2);
+        assertThat(run("move-role", "writer").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSayWhenTheMonitorCannotBeReachedAndExitOne(@TempDir Path dir) throws Exception {
+        Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
+
+        Run r = run("set_online", "db1", "--config", f.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("ringmaster: cannot reach the monitor").doesNotContain("\n");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCheckNameWithExitTwo(@TempDir Path dir) throws Exception {
+        Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
+
+        Run r = run("checks", "db1", "pong", "--config", f.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown check 'pong'");
+    }
+
+    @Test
+    void shouldGiveHelpForEverySubcommand() {
+        Run r = run("bootstrap", "--help");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--dry-run").contains("--async");
+        assertThat(run("sandbox", "up", "--help").out()).contains("without a password");
+    }
+
+    @Test
+    void shouldFormatShowLikeMmmControl() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"mode": "ACTIVE", "ready": true, "hosts": [
+                  {"name": "db1", "address": "127.0.0.1:23301", "mode": "master", "state": "ONLINE",
+                   "reason": "", "roles": ["writer", "reader"]},
+                  {"name": "db3", "address": "127.0.0.1:23303", "mode": "replica", "state": "REPLICATION_FAIL",
+                   "reason": "SQL thread stopped", "roles": []}],
+                 "findings": ["db3: errant transactions 3-3-1 (1 transaction)"]}
+                """);
+
+        String text = ControlCommands.formatShow(json);
+
+        assertThat(text).contains("  db1(127.0.0.1:23301) master/ONLINE. Roles: reader, writer\n")
+                .contains("  db3(127.0.0.1:23303) replica/REPLICATION_FAIL. Roles:   (SQL thread stopped)\n")
+                .contains("# Finding: db3: errant transactions");
+    }
+}
