@@ -51,7 +51,8 @@ trap cleanup EXIT
 
 echo "== sandbox: 2 masters (db1 writer, db2 passive), a replica under each, binlog_format=MIXED, in $DIR"
 "$RM" sandbox up --dir "$DIR" --base-port "$BASE" --mycnf innodb_buffer_pool_size=1G \
-  --mycnf innodb_log_file_size=256M --mycnf sync_binlog=0 --mycnf innodb_flush_log_at_trx_commit=2 >/dev/null
+  --mycnf innodb_log_file_size=256M --mycnf sync_binlog=0 --mycnf innodb_flush_log_at_trx_commit=2 \
+  > "$OUT/sandbox.log" 2>&1 || { cat "$OUT/sandbox.log" >&2; exit 1; }
 CONFIG="$DIR/ringmaster.yml"
 
 echo "== sysbench prepare: $TABLES tables x $ROWS rows on db1"

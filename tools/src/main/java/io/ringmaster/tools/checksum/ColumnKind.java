@@ -50,8 +50,8 @@ public enum ColumnKind {
         };
     }
 
-    /** True for string kinds whose length goes into the row hash, so that separators cannot shift between columns. */
+    /** True for kinds whose values may hold the separator {@code #}: their lengths go into the row hash. */
     boolean variableLength() {
-        return this == TEXT || this == JSON || this == BINARY || this == OTHER;
+        return this == TEXT || this == JSON || this == BINARY || this == GEOMETRY || this == OTHER;
     }
 }

@@ -13,8 +13,8 @@ import java.util.OptionalInt;
  *   <li>every column of a string kind is cast to its bytes, so text in any charset, binary data and JSON mix
  *       without collation errors and compare byte for byte;</li>
  *   <li>a marker of {@code ISNULL()} flags of the nullable columns tells NULL from the empty string;</li>
- *   <li>a marker of the byte lengths of the variable-length columns keeps a separator inside a value from
- *       shifting between columns ({@code 'a#','b'} against {@code 'a','#b'});</li>
+ *   <li>a marker of the byte lengths of the variable-length columns, when there are two or more, keeps a
+ *       separator inside a value from shifting between columns ({@code 'a#','b'} against {@code 'a','#b'});</li>
  *   <li>floating point columns are {@code ROUND}ed to a configurable number of decimals, or else taken exactly
  *       (a FLOAT as {@code CAST(col AS DOUBLE)}: its own text keeps only 6 digits);</li>
  *   <li>BIT as its number, spatial values as SRID and WKB, temporal values as text (callers set time_zone).</li>
@@ -72,7 +72,8 @@ public final class RowHashSql {
                 nulls.add("ISNULL(" + c.quoted() + ")");
             }
             if (c.kind().variableLength()) {
-                lengths.add("OCTET_LENGTH(" + columnExpr(c) + ")");
+                boolean plain = c.kind() == ColumnKind.TEXT || c.kind() == ColumnKind.BINARY;
+                lengths.add("OCTET_LENGTH(" + (plain ? c.quoted() : columnExpr(c)) + ")");
             }
         }
         if (parts.isEmpty()) {
@@ -81,7 +82,7 @@ public final class RowHashSql {
         if (!nulls.isEmpty()) {
             parts.add("CONCAT(" + String.join(", ", nulls) + ")");
         }
-        if (!lengths.isEmpty()) {
+        if (lengths.size() >= 2) { // with one value that may hold '#', the fields cannot shift
             parts.add("CONCAT_WS(',', " + String.join(", ", lengths) + ")");
         }
         return "CONCAT_WS('#', " + String.join(", ", parts) + ")";
