@@ -338,19 +338,14 @@ public final class Checksum {
                         chunk.rowsMayRepeat(), false);
                 String writerSql = hash.chunkQuery(table.db(), table.table(), columns, index, where,
                         chunk.rowsMayRepeat(), true);
-                long t0 = System.nanoTime();
-                HostSession.Locked w = writerChecksum(chunk, writerSql);
-                Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 final int chunks = number;
-                ChunkJob job = new ChunkJob(chunk, hostSql, writerSql, w, took.toNanos() / 1e6, last, writer.name(),
-                        hostOrder, j -> finished(j, chunks));
+                ChunkJob job = new ChunkJob(chunk, hostSql, writerSql, last, writer.name(), hostOrder,
+                        j -> finished(j, chunks));
+                long rows = writerChecksum(job, workers);
                 if (workers.isEmpty()) {
                     finished(job, chunks);
                 }
-                for (HostWorker worker : workers) {
-                    worker.submit(job);
-                }
-                sizer.record(w.sum().rows(), took);
+                sizer.record(rows, Duration.ofNanos((long) (job.writerMillis() * 1e6)));
                 if (last) {
                     return;
                 }
@@ -374,32 +369,71 @@ public final class Checksum {
             }
         }
 
-        /** The writer's sum; a lock wait timeout or deadlock is retried; other failures make the chunk skipped. */
-        private HostSession.Locked writerChecksum(Chunk chunk, String sql) throws SQLException {
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    return main.checksumLocked(sql, chunk.rowsMayRepeat(), options.queryTimeout());
-                } catch (SQLException e) {
-                    boolean lockProblem = e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
-                    if (SqlErrors.isConnectionProblem(e)) {
-                        throw e;
-                    }
-                    if (lockProblem && attempt < options.retries()) {
-                        log.accept(table + " chunk " + chunk.number() + ": " + SqlErrors.describe(e) + "; retrying");
-                        continue;
-                    }
-                    outcomes.add(ExitStatus.CHUNK_SKIPPED);
-                    log.accept(table + " chunk " + chunk.number() + ": skipped on the writer: "
-                            + SqlErrors.describe(e));
-                    return new HostSession.Locked(new ChunkSum(0, ""), null);
+        /**
+         * Computes the writer's half of a chunk and hands the chunk to every host as soon as the position is known:
+         * in a consistent snapshot when the binary log stands still (no lock; hosts start at once), else under
+         * shared locks (hosts start when it is done). A lock wait timeout or deadlock is retried; other failures make
+         * the chunk skipped.
+         *
+         * @return rows the writer counted (0 when it could not)
+         */
+        private long writerChecksum(ChunkJob job, List<HostWorker> workers)
+                throws SQLException, InterruptedException {
+            Chunk chunk = job.chunk;
+            boolean dispatched = false;
+            try {
+                Optional<io.ringmaster.core.gtid.GtidPosition> snapshot = main.beginSnapshot();
+                if (snapshot.isPresent()) {
+                    job.position(snapshot);
+                    dispatch(job, workers);
+                    dispatched = true;
+                    long t0 = System.nanoTime();
+                    ChunkSum sum = main.checksumInSnapshot(job.hostSql, chunk.rowsMayRepeat(), options.queryTimeout());
+                    job.writerSum(Optional.of(sum), (System.nanoTime() - t0) / 1e6);
+                    return sum.rows();
                 }
+                for (int attempt = 0; ; attempt++) {
+                    try {
+                        long t0 = System.nanoTime();
+                        HostSession.Locked w = main.checksumLocked(job.writerSql, chunk.rowsMayRepeat(),
+                                options.queryTimeout());
+                        job.position(Optional.of(w.position()));
+                        job.writerSum(Optional.of(w.sum()), (System.nanoTime() - t0) / 1e6);
+                        dispatch(job, workers);
+                        dispatched = true;
+                        return w.sum().rows();
+                    } catch (SQLException e) {
+                        boolean lockProblem = e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
+                        if (SqlErrors.isConnectionProblem(e) || !lockProblem || attempt >= options.retries()) {
+                            throw e;
+                        }
+                        log.accept(table + " chunk " + chunk.number() + ": " + SqlErrors.describe(e) + "; retrying");
+                    }
+                }
+            } catch (SQLException e) {
+                job.writerFailed();
+                if (!dispatched) {
+                    dispatch(job, workers);
+                }
+                if (SqlErrors.isConnectionProblem(e)) {
+                    throw e;
+                }
+                outcomes.add(ExitStatus.CHUNK_SKIPPED);
+                log.accept(table + " chunk " + chunk.number() + ": skipped on the writer: " + SqlErrors.describe(e));
+                return 0;
+            }
+        }
+
+        private void dispatch(ChunkJob job, List<HostWorker> workers) throws InterruptedException {
+            for (HostWorker worker : workers) {
+                worker.submit(job);
             }
         }
 
         private void finished(ChunkJob job, int chunks) {
             try {
-                store.saveChunk(run, job.chunk, job.position() == null ? null : job.position().toString(),
-                        job.writerMillis, job.rows());
+                store.saveChunk(run, job.chunk, job.positionNow() == null ? null : job.positionNow().toString(),
+                        job.writerMillis(), job.rows());
                 if (job.last) {
                     store.tableDone(run, table, job.chunk.index(), chunks);
                 }

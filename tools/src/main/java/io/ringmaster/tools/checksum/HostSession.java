@@ -111,6 +111,75 @@ public final class HostSession implements AutoCloseable {
         }
     }
 
+    /**
+     * On the writer: starts a transaction WITH CONSISTENT SNAPSHOT and returns the GTID position the snapshot
+     * stands at. MariaDB takes such a snapshot in step with the binary log and reports its place there
+     * (Binlog_snapshot_file / _position); {@code gtid_binlog_pos} read afterwards is the snapshot's own position
+     * when the binary log has not moved since (SHOW MASTER STATUS still at that place). When it has moved, the
+     * transaction is rolled back and the result is empty: the caller falls back to {@link #checksumLocked}.
+     * No row lock is taken. On success the transaction stays open for {@link #checksumInSnapshot}.
+     *
+     * @throws SQLException on a server error
+     */
+    public Optional<GtidPosition> beginSnapshot() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            try {
+                String file = null;
+                String offset = null;
+                try (ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'")) {
+                    while (rs.next()) {
+                        if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
+                            file = rs.getString(2);
+                        } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
+                            offset = rs.getString(2);
+                        }
+                    }
+                }
+                GtidPosition pos;
+                try (ResultSet rs = st.executeQuery("SELECT @@global.gtid_binlog_pos")) {
+                    rs.next();
+                    pos = GtidPosition.parse(rs.getString(1));
+                }
+                boolean still;
+                try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                    still = rs.next() && file != null && file.equals(rs.getString(1))
+                            && offset != null && offset.equals(rs.getString(2));
+                }
+                if (still) {
+                    return Optional.of(pos);
+                }
+                st.execute("ROLLBACK");
+                return Optional.empty();
+            } catch (SQLException e) {
+                rollbackQuietly(st);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Runs a chunk query inside the snapshot of {@link #beginSnapshot} and ends the transaction.
+     *
+     * @throws SQLException on a server error or when the bound runs out
+     */
+    public ChunkSum checksumInSnapshot(String sql, boolean withSum, Duration bound) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            try {
+                ChunkSum sum;
+                try (ResultSet rs = st.executeQuery(bounded(sql, bound))) {
+                    rs.next();
+                    sum = ChunkSum.of(rs.getLong(1), rs.getString(2), rs.getString(3), withSum);
+                }
+                st.execute("COMMIT");
+                return sum;
+            } catch (SQLException e) {
+                rollbackQuietly(st);
+                throw e;
+            }
+        }
+    }
+
     /** {@code @@global.gtid_current_pos}. */
     public GtidPosition currentPosition() throws SQLException {
         return GtidPosition.parse(queryString("SELECT @@global.gtid_current_pos"));

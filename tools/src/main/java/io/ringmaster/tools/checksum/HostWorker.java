@@ -92,7 +92,7 @@ final class HostWorker implements AutoCloseable {
                     row = process(job);
                 } catch (RuntimeException e) {
                     outcomes.add(ExitStatus.ERROR);
-                    row = job.row(host.name(), job.writer.sum(), null, ChunkStatus.ERROR, "internal error: " + e);
+                    row = job.row(host.name(), null, null, ChunkStatus.ERROR, "internal error: " + e);
                 }
                 try {
                     job.complete(row);
@@ -107,42 +107,49 @@ final class HostWorker implements AutoCloseable {
         }
     }
 
-    private ChunkRow process(ChunkJob job) {
+    private ChunkRow process(ChunkJob job) throws InterruptedException {
         if (givenUp != null) {
-            return job.row(host.name(), job.writer.sum(), null, ChunkStatus.SKIPPED, givenUp);
+            return job.row(host.name(), null, null, ChunkStatus.SKIPPED, givenUp);
         }
-        if (job.position() == null) {
-            return job.row(host.name(), job.writer.sum(), null, ChunkStatus.SKIPPED,
-                    "the writer could not compute this chunk");
+        Optional<GtidPosition> pos = job.awaitPosition(writerBound());
+        if (pos.isEmpty()) {
+            return job.row(host.name(), null, null, ChunkStatus.SKIPPED, "the writer could not compute this chunk");
         }
         for (int attempt = 0; ; attempt++) {
             try {
-                return compare(job);
+                return compare(job, pos.get());
             } catch (SQLException e) {
                 if (!SqlErrors.isConnectionProblem(e) || attempt > 0) {
+                    ChunkSum w = job.awaitWriterSum(writerBound()).orElse(null);
                     if (SqlErrors.isConnectionProblem(e)) {
                         giveUp("unreachable: " + SqlErrors.describe(e), ExitStatus.ERROR);
-                        return job.row(host.name(), job.writer.sum(), null, ChunkStatus.SKIPPED, givenUp);
+                        return job.row(host.name(), w, null, ChunkStatus.SKIPPED, givenUp);
                     }
                     outcomes.add(ExitStatus.CHUNK_SKIPPED);
-                    return job.row(host.name(), job.writer.sum(), null, ChunkStatus.ERROR, SqlErrors.describe(e));
+                    return job.row(host.name(), w, null, ChunkStatus.ERROR, SqlErrors.describe(e));
                 }
                 log.accept(host.name() + ": connection lost (" + SqlErrors.describe(e) + "); reconnecting");
                 if (!reconnect()) {
-                    return job.row(host.name(), job.writer.sum(), null, ChunkStatus.SKIPPED, givenUp);
+                    return job.row(host.name(), job.awaitWriterSum(writerBound()).orElse(null), null,
+                            ChunkStatus.SKIPPED, givenUp);
                 }
             }
         }
     }
 
-    private ChunkRow compare(ChunkJob job) throws SQLException {
-        ChunkSum writerSum = job.writer.sum();
-        GtidPosition pos = job.position();
+    private ChunkRow compare(ChunkJob job, GtidPosition pos) throws SQLException, InterruptedException {
         if (!waitFor(pos)) {
-            return job.row(host.name(), writerSum, null, ChunkStatus.SKIPPED, skipReason(pos));
+            String reason = skipReason(pos);
+            return job.row(host.name(), job.awaitWriterSum(writerBound()).orElse(null), null, ChunkStatus.SKIPPED,
+                    reason);
         }
         boolean withSum = job.chunk.rowsMayRepeat();
         ChunkSum mine = session.checksum(job.hostSql, withSum, options.queryTimeout());
+        Optional<ChunkSum> writerResult = job.awaitWriterSum(writerBound());
+        if (writerResult.isEmpty()) {
+            return job.row(host.name(), null, mine, ChunkStatus.SKIPPED, "the writer could not compute this chunk");
+        }
+        ChunkSum writerSum = writerResult.get();
         if (mine.equals(writerSum)) {
             return job.row(host.name(), writerSum, mine, ChunkStatus.SAME, "");
         }
@@ -171,6 +178,11 @@ final class HostWorker implements AutoCloseable {
         }
         return job.row(host.name(), writerSum, mine, ChunkStatus.DIFF, "still differs after "
                 + options.retries() + " recheck(s)");
+    }
+
+    /** How long a host waits for the writer's half of a chunk: the writer's query may be running. */
+    private Duration writerBound() {
+        return options.queryTimeout().multipliedBy(options.retries() + 2);
     }
 
     private boolean waitFor(GtidPosition pos) throws SQLException {
