@@ -126,7 +126,10 @@ public final class Checksum {
         try {
             serverId = Long.parseLong(main.queryString("SELECT @@global.server_id"));
             store = new ChecksumStore(open(writer, account, socket, "the writer"), options.schema());
-            store.ensureTables();
+            if (store.ensureTables()) {
+                log.accept(writer.name() + ": created " + options.schema() + ".checksum_runs, checksum_tables and"
+                        + " checksums with sql_log_bin=0 (results stay on the writer, nothing replicates)");
+            }
             run = startOrResume(store, writer, compared);
         } catch (SQLException e) {
             throw new ChecksumException(1, writer.name() + ": cannot prepare the checksum tables in "
@@ -147,6 +150,10 @@ public final class Checksum {
                     options, serverId, freshness(), Duration.ofSeconds(1), clock, log)) {
                 try {
                     checkTables(main, store, run, writer, new ArrayList<>(workers.values()), throttle);
+                } catch (HostWorker.StuckException e) {
+                    errors.add(e.getMessage());
+                    outcomes.add(ExitStatus.ERROR);
+                    status = "failed";
                 } catch (Throttle.TimeoutException e) {
                     errors.add("throttle: " + e.getMessage());
                     outcomes.add(ExitStatus.ERROR);
@@ -243,7 +250,7 @@ public final class Checksum {
 
     private void checkTables(HostSession main, ChecksumStore store, long run, HostConfig writer,
                              List<HostWorker> workers, Throttle throttle)
-            throws SQLException, Throttle.TimeoutException, InterruptedException {
+            throws SQLException, Throttle.TimeoutException, InterruptedException, HostWorker.StuckException {
         List<TableName> tables = SchemaReader.tables(main.connection(), options);
         if (tables.isEmpty()) {
             log.accept("no table selected");
@@ -281,7 +288,7 @@ public final class Checksum {
             this.table = table;
         }
 
-        void run() throws SQLException, Throttle.TimeoutException, InterruptedException {
+        void run() throws SQLException, Throttle.TimeoutException, InterruptedException, HostWorker.StuckException {
             Optional<String> before = options.resume() ? store.tableStatus(run, table) : Optional.empty();
             if (before.isPresent() && !before.get().equals("running")) {
                 return; // done or skipped in the run being resumed
@@ -378,7 +385,7 @@ public final class Checksum {
          * @return rows the writer counted (0 when it could not)
          */
         private long writerChecksum(ChunkJob job, List<HostWorker> workers)
-                throws SQLException, InterruptedException {
+                throws SQLException, InterruptedException, HostWorker.StuckException {
             Chunk chunk = job.chunk;
             boolean dispatched = false;
             try {
@@ -424,7 +431,7 @@ public final class Checksum {
             }
         }
 
-        private void dispatch(ChunkJob job, List<HostWorker> workers) throws InterruptedException {
+        private void dispatch(ChunkJob job, List<HostWorker> workers) throws InterruptedException, HostWorker.StuckException {
             for (HostWorker worker : workers) {
                 worker.submit(job);
             }

@@ -49,8 +49,17 @@ public final class ChecksumStore implements AutoCloseable {
         session.exec("SET SESSION sql_log_bin = 0");
     }
 
-    /** Creates the schema and tables when missing (on the writer only: binary log off). */
-    public synchronized void ensureTables() throws SQLException {
+    /**
+     * Creates the schema and tables when missing (on the writer only: binary log off).
+     *
+     * @return true when something was created
+     */
+    public synchronized boolean ensureTables() throws SQLException {
+        String present = session.queryString("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                + Sql.quote(schema) + " AND TABLE_NAME IN ('checksum_runs', 'checksum_tables', 'checksums')");
+        if ("3".equals(present)) {
+            return false;
+        }
         session.exec("CREATE DATABASE IF NOT EXISTS " + Sql.ident(schema),
                 "CREATE TABLE IF NOT EXISTS " + t("checksum_runs") + " (run_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
                         + " started_at DATETIME(6) NOT NULL, finished_at DATETIME(6) NULL,"
@@ -69,6 +78,7 @@ public final class ChecksumStore implements AutoCloseable {
                         + " chunk_ms DOUBLE NOT NULL DEFAULT 0, gtid_pos TEXT NULL,"
                         + " ts TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
                         + " PRIMARY KEY (db, tbl, chunk, host)) ENGINE=InnoDB");
+        return true;
     }
 
     /** Starts a new run and returns its id (one more than the last). */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,13 @@ import java.util.function.Consumer;
  */
 final class HostWorker implements AutoCloseable {
     static final int QUEUE = 4;
+
+    /** A worker took no chunk for longer than its chunks may take. */
+    static final class StuckException extends Exception {
+        StuckException(String message) {
+            super(message);
+        }
+    }
 
     private final HostConfig host;
     private final HostConfig writerHost;
@@ -74,9 +82,19 @@ final class HostWorker implements AutoCloseable {
         return givenUp;
     }
 
-    /** Queues a chunk, blocking while the queue is full. */
-    void submit(ChunkJob job) throws InterruptedException {
-        queue.put(Optional.of(job));
+    /**
+     * Queues a chunk, blocking while the queue is full, at most as long as the chunks ahead of it may take.
+     *
+     * @throws StuckException when the worker made no room in that time: the run stops
+     */
+    void submit(ChunkJob job) throws InterruptedException, StuckException {
+        Duration bound = writerBound().plus(options.waitTimeout()).plus(options.queryTimeout())
+                .multipliedBy(QUEUE);
+        if (!queue.offer(Optional.of(job), bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            outcomes.add(ExitStatus.ERROR);
+            throw new StuckException(host.name() + ": its checksum worker made no progress for "
+                    + bound.toSeconds() + " s");
+        }
     }
 
     private void loop() {
