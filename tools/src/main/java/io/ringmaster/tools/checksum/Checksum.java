@@ -239,7 +239,8 @@ public final class Checksum {
                 }
             }
             if (s != null) {
-                workers.put(h.name(), new HostWorker(s, writer, account, options, socket, log, outcomes));
+                workers.put(h.name(), new HostWorker(s, writer, account, options, socket, log, outcomes,
+                        new PositionWaiter(config, writer, account, socket)));
                 throttleSessions.put(h.name(), HostSession.open(h, account, socket));
             }
         } catch (SQLException e) {

@@ -44,6 +44,7 @@ final class HostWorker implements AutoCloseable {
     private final Set<ExitStatus> outcomes;
     private final BlockingQueue<Optional<ChunkJob>> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
+    private final PositionWaiter waiter;
     private HostSession session;
     private HostSession writerSession;
     private GtidPosition reached = GtidPosition.empty();
@@ -54,7 +55,8 @@ final class HostWorker implements AutoCloseable {
      * @param outcomes where the worker adds ERROR or REPLICATION_STOPPED (a concurrent set)
      */
     HostWorker(HostSession session, HostConfig writerHost, Credentials account, ChecksumOptions options,
-               Duration socketTimeout, Consumer<String> log, Set<ExitStatus> outcomes) {
+               Duration socketTimeout, Consumer<String> log, Set<ExitStatus> outcomes, PositionWaiter waiter) {
+        this.waiter = waiter;
         this.session = session;
         this.host = session.host();
         this.writerHost = writerHost;
@@ -204,7 +206,7 @@ final class HostWorker implements AutoCloseable {
     }
 
     private boolean waitFor(GtidPosition pos) throws SQLException {
-        Optional<GtidPosition> r = session.waitFor(pos, reached, options.waitTimeout());
+        Optional<GtidPosition> r = waiter.await(session, pos, reached, options.waitTimeout());
         r.ifPresent(p -> reached = p);
         return r.isPresent();
     }
@@ -275,5 +277,6 @@ final class HostWorker implements AutoCloseable {
         if (writerSession != null) {
             writerSession.close();
         }
+        waiter.close();
     }
 }

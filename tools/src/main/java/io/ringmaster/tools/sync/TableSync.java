@@ -13,6 +13,7 @@ import io.ringmaster.tools.checksum.ChunkSum;
 import io.ringmaster.tools.checksum.Column;
 import io.ringmaster.tools.checksum.HashFunction;
 import io.ringmaster.tools.checksum.HostSession;
+import io.ringmaster.tools.checksum.PositionWaiter;
 import io.ringmaster.tools.checksum.RowHashSql;
 import io.ringmaster.tools.checksum.SchemaReader;
 import io.ringmaster.tools.checksum.Sql;
@@ -52,6 +53,7 @@ public final class TableSync {
     private final RingmasterConfig config;
     private final SyncOptions options;
     private final Consumer<String> log;
+    private PositionWaiter waiter;
 
     /**
      * @param config  the topology; the monitor account acts
@@ -84,7 +86,9 @@ public final class TableSync {
         Duration socket = options.queryTimeout().plus(options.waitTimeout()).plusSeconds(10);
         try (HostSession w = open(writer, account, socket);
              HostSession h = open(host, account, socket);
-             ChecksumStore store = new ChecksumStore(open(writer, account, socket), options.schema())) {
+             ChecksumStore store = new ChecksumStore(open(writer, account, socket), options.schema());
+             PositionWaiter positions = new PositionWaiter(config, writer, account, socket)) {
+            waiter = positions;
             return sync(w, h, store, writer, host);
         } catch (SQLException e) {
             throw new ChecksumException(1, SqlErrors.describe(e));
@@ -199,7 +203,7 @@ public final class TableSync {
                 st.execute("COMMIT");
             }
         }
-        if (h.waitFor(pos, GtidPosition.empty(), options.waitTimeout()).isEmpty()) {
+        if (waiter.await(h, pos, GtidPosition.empty(), options.waitTimeout()).isEmpty()) {
             throw new ChecksumException(1, h.host().name() + " did not apply the writer's position " + pos
                     + " within " + options.waitTimeout().toSeconds() + " s; is its replication running?");
         }
@@ -259,7 +263,7 @@ public final class TableSync {
         boolean repeat = chunk.rowsMayRepeat();
         HostSession.Locked ws = w.checksumLocked(hash.chunkQuery(options.table().db(), options.table().table(),
                 columns, chunk.index(), chunk.where(), repeat, true), repeat, options.queryTimeout());
-        if (h.waitFor(ws.position(), GtidPosition.empty(), options.waitTimeout()).isEmpty()) {
+        if (waiter.await(h, ws.position(), GtidPosition.empty(), options.waitTimeout()).isEmpty()) {
             throw new ChecksumException(1, host.name() + " did not apply the fix (position " + ws.position()
                     + ") within " + options.waitTimeout().toSeconds() + " s; is its replication running?");
         }
