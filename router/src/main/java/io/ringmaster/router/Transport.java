@@ -21,6 +21,14 @@ final class Transport {
     static final boolean EPOLL = !"nio".equals(System.getProperty("ringmaster.router.transport"))
             && Epoll.isAvailable();
 
+    static {
+        // leak sampling costs on every buffer of a relay that never keeps one; -Dio.netty.leakDetection.level turns
+        // it back on for debugging
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
     private Transport() {}
 
     /** A group of {@code threads} event loops whose threads are named {@code name-N-M}. */
