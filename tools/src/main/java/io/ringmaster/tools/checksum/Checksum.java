@@ -4,6 +4,7 @@ import io.ringmaster.core.config.Credentials;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.mysql.SqlErrors;
+import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -328,6 +329,8 @@ public final class Checksum {
             ChunkSizer sizer = new ChunkSizer(options.chunkTime(), options.chunkSize(), 1, options.maxChunkRows());
             List<Column> columns = def.get().columns();
             List<String> hostOrder = workers.stream().map(HostWorker::name).toList();
+            Optional<BigInteger[]> minMax = key.isPresent() ? integerKeyRange(key.get()) : Optional.empty();
+            IntegerRanges ranges = minMax.map(m -> new IntegerRanges(m[1])).orElse(null);
             while (true) {
                 if (stop.get()) {
                     log.accept(table + ": stopping after chunk " + (number - 1) + " (interrupted; --resume"
@@ -336,8 +339,14 @@ public final class Checksum {
                 }
                 throttle.await();
                 Optional<Boundary> upper = Optional.empty();
-                if (key.isPresent()) {
-                    upper = nextUpper(key.get(), lower, sizer.nextRows());
+                long wanted = sizer.nextRows();
+                boolean exact = true;
+                if (ranges != null && ranges.trusted() && lower.isPresent()) {
+                    upper = ranges.upper(new BigInteger(lower.get().tokens().get(0)), wanted)
+                            .map(u -> Boundary.of(u.toString()));
+                    exact = false;
+                } else if (key.isPresent()) {
+                    upper = nextUpper(key.get(), lower, wanted);
                 }
                 Chunk chunk = new Chunk(table, number, key, lower, upper);
                 boolean last = upper.isEmpty();
@@ -354,11 +363,34 @@ public final class Checksum {
                     finished(job, chunks);
                 }
                 sizer.record(rows, Duration.ofNanos((long) (job.writerMillis() * 1e6)));
+                if (ranges != null && upper.isPresent()) {
+                    BigInteger from = lower.map(b -> new BigInteger(b.tokens().get(0)))
+                            .orElse(minMax.get()[0].subtract(BigInteger.ONE));
+                    ranges.record(from, new BigInteger(upper.get().tokens().get(0)), rows, wanted, exact);
+                }
                 if (last) {
                     return;
                 }
                 lower = upper;
                 number++;
+            }
+        }
+
+        /**
+         * For a key of one integer column, its smallest and largest values on the writer (two index dives), so that
+         * chunks can be cut by {@link IntegerRanges}; empty for other keys and empty tables.
+         */
+        private Optional<BigInteger[]> integerKeyRange(ChunkKey key) throws SQLException {
+            if (key.columns().size() != 1 || key.columns().get(0).kind() != ColumnKind.INTEGER) {
+                return Optional.empty();
+            }
+            String col = key.columns().get(0).quoted();
+            try (Statement st = main.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT MIN(" + col + "), MAX(" + col + ") FROM " + table.sql())) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new BigInteger[] {new BigInteger(rs.getString(1)), new BigInteger(rs.getString(2))});
             }
         }
 
