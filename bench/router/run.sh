@@ -5,7 +5,8 @@
 #
 #   bench/router/run.sh [--time SECONDS] [--threads "1 8 32"] [--base-port P] [--tables N] [--table-size N]
 #
-# Everything runs on 127.0.0.1 (ports P+1.., router P+46, HAProxy P+49, monitor P+88). About 8 minutes with the
+# "cpu us" is the proxy process's own CPU time per query (user + system, from /proc), a figure that the noise of
+# a shared 2-core machine disturbs less than QPS. Everything runs on 127.0.0.1 (ports P+1.., router P+46, HAProxy P+49, monitor P+88). About 8 minutes with the
 # defaults on 2 cores. Installs sysbench and haproxy with apt-get when missing (as root). Extra router: keys (for
 # example "io_threads: 1") can be given one per line in ROUTER_KEYS.
 set -euo pipefail
@@ -71,29 +72,40 @@ sb oltp_read_write "$direct" 2 0 prepare >/dev/null
 echo "bench: warming up (buffer pool, router JIT, HAProxy)" >&2
 for port in $direct $router $haproxy_port; do sb oltp_read_only "$port" 8 4 run >/dev/null; done
 
+cpu_ticks() { # cpu_ticks PID -> user + system clock ticks of the process so far
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+hz=$(getconf CLK_TCK)
+
 parse() { # parse FILE -> "QPS P95"
   awk '/queries:/ { gsub(/[(]/, "", $3); q = $3 } /95th percentile:/ { p = $3 } END { printf "%s %s\n", q, p }' "$1"
 }
 
-printf '\n%-16s %7s | %10s %8s | %10s %8s | %10s %8s | %8s %8s\n' workload threads "direct qps" "p95 ms" \
-  "router qps" "p95 ms" "haproxy" "p95 ms" "r/direct" "r/haprx"
-printf '%s\n' "$(printf -- '-%.0s' {1..118})"
+printf '\n%-16s %7s | %10s %8s | %10s %8s %7s | %10s %8s %7s | %8s %8s\n' workload threads "direct qps" \
+  "p95 ms" "router qps" "p95 ms" "cpu us" "haproxy" "p95 ms" "cpu us" "r/direct" "r/haprx"
+printf '%s\n' "$(printf -- '-%.0s' {1..134})"
 n=0
 for w in oltp_read_only oltp_read_write; do
   for t in $threads; do
-    declare -A qps=() p95=()
+    declare -A qps=() p95=() cpu=()
     # rotate the order so that no target always runs first or last
     order=(direct router haproxy)
     order=("${order[@]:$((n % 3))}" "${order[@]:0:$((n % 3))}")
     n=$((n + 1))
     for target in "${order[@]}"; do
-      case $target in direct) port=$direct ;; router) port=$router ;; haproxy) port=$haproxy_port ;; esac
+      pid=
+      case $target in direct) port=$direct ;; router) port=$router pid=$MONITOR_PID ;; haproxy) port=$haproxy_port pid=$haproxy_pid ;; esac
+      c0=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
       sb "$w" "$port" "$t" "$secs" run >"$dir/$w-$t-$target.txt" 2>&1 || { cat "$dir/$w-$t-$target.txt" >&2; exit 1; }
+      c1=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
       read -r q p < <(parse "$dir/$w-$t-$target.txt")
       qps[$target]=$q p95[$target]=$p
+      # the proxy's own CPU per query, in microseconds (the router's includes the monitor it runs in)
+      cpu[$target]=$(awk "BEGIN { print 1e6 * ($c1 - $c0) / $hz / ($q * $secs) }")
     done
-    printf '%-16s %7s | %10.0f %8.2f | %10.0f %8.2f | %10.0f %8.2f | %7.1f%% %7.1f%%\n' "$w" "$t" \
-      "${qps[direct]}" "${p95[direct]}" "${qps[router]}" "${p95[router]}" "${qps[haproxy]}" "${p95[haproxy]}" \
+    printf '%-16s %7s | %10.0f %8.2f | %10.0f %8.2f %7.1f | %10.0f %8.2f %7.1f | %7.1f%% %7.1f%%\n' "$w" "$t" \
+      "${qps[direct]}" "${p95[direct]}" "${qps[router]}" "${p95[router]}" "${cpu[router]}" \
+      "${qps[haproxy]}" "${p95[haproxy]}" "${cpu[haproxy]}" \
       "$(awk "BEGIN { print 100 * ${qps[router]} / ${qps[direct]} }")" \
       "$(awk "BEGIN { print 100 * ${qps[router]} / ${qps[haproxy]} }")"
   done
