@@ -238,6 +238,24 @@ class ChecksumIT {
         }
     }
 
+    @Test
+    void shouldStillCompareTheOtherHostsWhenOneIsDown() throws Exception {
+        exec(config, "db1", "CREATE DATABASE down", "CREATE TABLE down.t (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO down.t SELECT seq, seq FROM seq_1_to_500");
+        awaitReplication(config);
+        exec(config, "db3", "SET SESSION sql_log_bin = 0", "UPDATE down.t SET v = 0 WHERE id = 7");
+        sandbox.kill("db4");
+        try {
+            Cli r = Cli.run("checksum", "--config", sandbox.configFile().toString(), "--databases", "down");
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1 | 16);
+            assertThat(r.out()).contains("error: db4: unreachable").contains("db3 down.t chunk 1")
+                    .contains("compared with db2, db3 in");
+        } finally {
+            sandbox.start("db4");
+            awaitReplication(config);
+        }
+    }
+
     // ---- helpers shared with the other checksum ITs
 
     /** A schema with a table of every column type, a keyless table and a composite-key table, on the writer. */

@@ -179,7 +179,7 @@ public final class Checksum {
                 store.setRunStatus(run, status);
                 List<ChecksumStore.TableSummary> tables = store.summaries(run);
                 List<ChunkRow> problems = store.problems(run);
-                return new ChecksumResult(run, writer.name(), compared.stream().map(HostConfig::name).toList(),
+                return new ChecksumResult(run, writer.name(), List.copyOf(workers.keySet()),
                         tables, problems, errors, ChecksumResult.outcomes(outcomes, tables, problems),
                         throttle.pausedMillis(), Duration.ofNanos(System.nanoTime() - begin));
             }
