@@ -3,20 +3,22 @@
 # injected divergences, one after the other in one run. Prints both wall times, their ratio and which divergence
 # each tool found. A benchmark, not a test: it needs root (apt-get) the first time, and only local servers.
 #
-#   bench/checksum/run.sh [--rows N] [--tables N] [--base-port P] [--dir DIR] [--keep]
+#   bench/checksum/run.sh [--rows N] [--tables N] [--repeat N] [--base-port P] [--dir DIR] [--keep]
 #
 # --rows    rows per sysbench table (default 1000000; e.g. --rows 100000 for a quick run)
 # --tables  sysbench tables (default 4)
+# --repeat  run both tools N times, alternating; times are the medians (default 1)
 # --base-port  the sandbox's servers listen on P+1..P+4 (default 24500)
 # --dir     sandbox folder (default: a new temporary folder)
 # --keep    leave the sandbox running at the end (default: removed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-ROWS=1000000 TABLES=4 BASE=24500 DIR="" KEEP=0
+ROWS=1000000 TABLES=4 BASE=24500 DIR="" KEEP=0 REPEAT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS=$2; shift 2 ;;
     --tables) TABLES=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --base-port) BASE=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -ge 1000 ]] || { echo "run.sh: --rows must be a number >= 1000" >&2; exit 2; }
 [[ "$TABLES" =~ ^[0-9]+$ && "$TABLES" -ge 4 ]] || { echo "run.sh: --tables must be a number >= 4" >&2; exit 2; }
+[[ "$REPEAT" =~ ^[0-9]+$ && "$REPEAT" -ge 1 ]] || { echo "run.sh: --repeat must be a number >= 1" >&2; exit 2; }
 [ -n "$DIR" ] || DIR=$(mktemp -d /tmp/rm-bench.XXXXXX)
 OUT=$(mktemp -d /tmp/rm-bench-out.XXXXXX)  # tool outputs, kept after the sandbox is removed
 
@@ -100,16 +103,33 @@ pos=$(q "$P1" -e "SELECT @@global.gtid_binlog_pos")
 for p in "$P2" "$P3" "$P4"; do q "$p" -e "SELECT MASTER_GTID_WAIT('$pos', 60)" >/dev/null; done
 sync; sleep 2
 
-echo "== pt-table-checksum $(pt-table-checksum --version | awk '{print $2}')"
-t0=$(date +%s.%N)
-set +e
-pt-table-checksum --no-version-check --no-check-binlog-format --databases sbtest,bench \
-  --recursion-method "dsn=h=127.0.0.1,P=$P1,u=root,D=percona,t=dsns" "h=127.0.0.1,P=$P1,u=root" \
-  > "$OUT/pt.out" 2> "$OUT/pt.err"
-pt_exit=$?
-set -e
-t1=$(date +%s.%N)
-pt_time=$(echo "$t1 - $t0" | bc)
+"$RM" --help >/dev/null   # builds the jar now, not inside the timing
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+pt_times="" rm_times=""
+for i in $(seq 1 "$REPEAT"); do
+  echo "== run $i of $REPEAT: pt-table-checksum $(pt-table-checksum --version | awk '{print $2}')"
+  t0=$(date +%s.%N)
+  set +e
+  pt-table-checksum --no-version-check --no-check-binlog-format --databases sbtest,bench \
+    --recursion-method "dsn=h=127.0.0.1,P=$P1,u=root,D=percona,t=dsns" "h=127.0.0.1,P=$P1,u=root" \
+    > "$OUT/pt.out" 2> "$OUT/pt.err"
+  pt_exit=$?
+  set -e
+  t=$(echo "$(date +%s.%N) - $t0" | bc)
+  pt_times+="$t"$'\n'
+  echo "   exit $pt_exit in ${t} s"
+  echo "== run $i of $REPEAT: ringmaster checksum"
+  t0=$(date +%s.%N)
+  set +e
+  "$RM" checksum --config "$CONFIG" --databases sbtest,bench --json > "$OUT/rm.json" 2> "$OUT/rm.err"
+  rm_exit=$?
+  set -e
+  t=$(echo "$(date +%s.%N) - $t0" | bc)
+  rm_times+="$t"$'\n'
+  echo "   exit $rm_exit in ${t} s"
+done
+pt_time=$(printf '%s' "$pt_times" | median)
+rm_time=$(printf '%s' "$rm_times" | median)
 sleep 2  # pt waits for replicas itself; give the last checksum rows a moment to reach db4 through db2
 pt_found=""
 for h in db2:$P2 db3:$P3 db4:$P4; do
@@ -118,28 +138,17 @@ for h in db2:$P2 db3:$P3 db4:$P4; do
     CONCAT(db, '.', tbl) FROM percona.checksums WHERE master_cnt <> this_cnt OR master_crc <> this_crc
     OR ISNULL(master_crc) <> ISNULL(this_crc)")
 done
-echo "   exit $pt_exit in ${pt_time} s"
-
-echo "== ringmaster checksum"
-"$RM" --help >/dev/null   # builds the jar now, not inside the timing
-t0=$(date +%s.%N)
-set +e
-"$RM" checksum --config "$CONFIG" --databases sbtest,bench --json > "$OUT/rm.json" 2> "$OUT/rm.err"
-rm_exit=$?
-set -e
-t1=$(date +%s.%N)
-rm_time=$(echo "$t1 - $t0" | bc)
 rm_found=$(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 for d in sorted({(d["host"], d["table"]) for d in r["differences"]}):
     print(d[0], d[1])' "$OUT/rm.json")
-echo "   exit $rm_exit in ${rm_time} s"
 
 echo
 echo "== results: $TABLES tables x $ROWS rows + bench.nulls, 4 servers on $(nproc) cores"
-printf "%-22s %10s\n" "tool" "time (s)"
-printf "%-22s %10.2f\n" "pt-table-checksum" "$pt_time" "ringmaster checksum" "$rm_time"
+printf "%-22s %10s   %s\n" "tool" "time (s)" "(median of $REPEAT; each run: s)"
+printf "%-22s %10.2f   %s\n" "pt-table-checksum" "$pt_time" "$(echo $pt_times)" \
+  "ringmaster checksum" "$rm_time" "$(echo $rm_times)"
 printf "ratio pt-table-checksum / ringmaster: %.2fx\n" "$(echo "$pt_time / $rm_time" | bc -l)"
 echo
 printf "%-40s %-20s %-20s\n" "divergence (host table kind)" "pt-table-checksum" "ringmaster"
