@@ -25,21 +25,9 @@ public final class Sql {
         return ident(db) + "." + ident(table);
     }
 
-    /** A string literal in single quotes, quotes and backslashes escaped; null gives {@code NULL}. */
+    /** A string literal in single quotes ({@link io.ringmaster.mysql.Dialect#quote}); null gives {@code NULL}. */
     public static String quote(String s) {
-        if (s == null) {
-            return "NULL";
-        }
-        StringBuilder b = new StringBuilder("'");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '\'' -> b.append("''");
-                case '\\' -> b.append("\\\\");
-                case '\0' -> b.append("\\0");
-                default -> b.append(c);
-            }
-        }
-        return b.append('\'').toString();
+        return s == null ? "NULL" : io.ringmaster.mysql.Dialect.quote(s);
     }
 
     /**
