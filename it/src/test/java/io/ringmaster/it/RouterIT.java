@@ -84,7 +84,7 @@ class RouterIT {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("ringmaster router: no writer available")
                     .satisfies(e -> {
-                        assertThat(((SQLException) e).getErrorCode()).isEqualTo(2003);
+                        assertThat(((SQLException) e).getErrorCode()).isEqualTo(1040);
                         assertThat(((SQLException) e).getSQLState()).isEqualTo("08004");
                     });
             long ms = (System.nanoTime() - t0) / 1_000_000;

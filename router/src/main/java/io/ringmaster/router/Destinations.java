@@ -38,12 +38,16 @@ public record Destinations(List<Backend> backends, String reason) {
      * @param table      the latest route table, never null
      * @param exclusive  true when the listener's role is the exclusive (writer) role
      * @param leaseValid false when a standalone router's writer lease ran out (the exclusive role then has nobody)
-     * @param silentMs   how long the monitor has been silent, for the reason (ignored while the lease is valid)
+     * @param silentMs   how long the monitor has been silent, for the reason (ignored while the lease is valid);
+     *                   negative before the first answer
      */
     public static Destinations of(RouterConfig.Listener listener, RouteTable table, boolean exclusive,
                                   boolean leaseValid, long silentMs) {
         String role = listener.role();
         if (exclusive) {
+            if (!leaseValid && silentMs < 0) {
+                return new Destinations(List.of(), "no writer available: no answer from the monitor yet");
+            }
             if (!leaseValid) {
                 return new Destinations(List.of(), "no writer available: no news from the monitor for "
                         + silentMs + " ms (the writer lease ran out)");

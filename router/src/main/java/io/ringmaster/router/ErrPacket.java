@@ -13,10 +13,14 @@ import java.util.Objects;
  * (2 bytes, little-endian), {@code '#'}, a 5-character SQLSTATE, the message. Stateless, thread-safe.
  */
 public final class ErrPacket {
-    /** Error code for "no holder of the role can be reached": the client library's "can't connect" (2003). */
-    public static final int CANNOT_CONNECT = 2003;
-    /** Error code for "too many connections" (1040), used when the router holds as many as it may. */
-    public static final int TOO_MANY_CONNECTIONS = 1040;
+    /**
+     * Error code of every refusal: 1040 (ER_CON_COUNT_ERROR), the code a server itself sends before its handshake
+     * when it turns a connection away, with its own SQLSTATE 08004. Not a client-library code such as 2003:
+     * MariaDB's C client (libmariadb, the {@code mariadb} command) reports a server packet carrying a client-range
+     * code (2000-2999) as "malformed packet" and drops the message; Connector/J and libmariadb both show the
+     * message of a 1040. Pools treat 1040 as a transient refusal and retry, which is what the router wants.
+     */
+    public static final int REFUSED = 1040;
     /** SQLSTATE "server rejected the establishment of the connection". */
     public static final String SQLSTATE_REJECTED = "08004";
     /** Longest message sent, in bytes; longer ones are cut. */

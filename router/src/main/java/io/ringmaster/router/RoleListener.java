@@ -311,12 +311,12 @@ final class RoleListener {
     private void hold(ProxiedConnection c, boolean retryLater) {
         if (!c.held) {
             if (router.holdTimeout().isZero()) {
-                refuse(c, ErrPacket.CANNOT_CONNECT, reason(c));
+                refuse(c, ErrPacket.REFUSED, reason(c));
                 return;
             }
             if (heldNow.incrementAndGet() > router.maxHeld()) {
                 heldNow.decrementAndGet();
-                refuse(c, ErrPacket.TOO_MANY_CONNECTIONS, "too many connections held (" + router.maxHeld()
+                refuse(c, ErrPacket.REFUSED, "too many connections held (" + router.maxHeld()
                         + ") while " + current.reason());
                 return;
             }
@@ -359,7 +359,7 @@ final class RoleListener {
             c.connecting.channel().close();
             c.connecting = null;
         }
-        refuse(c, ErrPacket.CANNOT_CONNECT, reason(c) + " (held " + (System.nanoTime() - c.acceptedNanos) / 1_000_000
+        refuse(c, ErrPacket.REFUSED, reason(c) + " (held " + (System.nanoTime() - c.acceptedNanos) / 1_000_000
                 + " ms)");
     }
 
@@ -401,7 +401,7 @@ final class RoleListener {
         ProxiedConnection c;
         while ((c = held.poll()) != null) {
             ProxiedConnection h = c;
-            h.frontend.eventLoop().execute(() -> refuse(h, ErrPacket.CANNOT_CONNECT, "the router is shutting down"));
+            h.frontend.eventLoop().execute(() -> refuse(h, ErrPacket.REFUSED, "the router is shutting down"));
         }
         for (ProxiedConnection o : open) {
             o.frontend.close();

@@ -129,7 +129,7 @@ public final class Router implements AutoCloseable {
      * it is not, the exclusive role has no destination: open writer connections are cut and new ones are held.
      *
      * @param valid    whether the monitor answered recently enough
-     * @param silentMs how long the monitor has been silent, for the refusal reason
+     * @param silentMs how long the monitor has been silent, for the refusal reason; negative before its first answer
      */
     public void setWriterLease(boolean valid, long silentMs) {
         synchronized (updates) {
@@ -138,7 +138,9 @@ public final class Router implements AutoCloseable {
             }
             leaseValid = valid;
             this.silentMs = silentMs;
-            if (!valid) {
+            if (!valid && silentMs < 0) {
+                log.info("waiting for the first answer from the monitor before routing writes");
+            } else if (!valid) {
                 log.warn("writer lease ran out: no answer from the monitor for {} ms; not routing writes", silentMs);
             } else {
                 log.info("writer lease renewed: routing writes again");

@@ -52,6 +52,12 @@ class DestinationsTest {
     }
 
     @Test
+    void shouldHoldWritesUntilTheMonitorFirstAnswers() {
+        Destinations d = Destinations.of(WRITER, table(false, List.of(DB1)), true, false, -1);
+        assertThat(d.reason()).isEqualTo("no writer available: no answer from the monitor yet");
+    }
+
+    @Test
     void shouldKeepRoutingReadsWhenTheLeaseRanOut() {
         Destinations d = Destinations.of(READER, table(false, List.of(DB1)), false, false, 2500);
         assertThat(d.backends()).containsExactly(DB1, DB2, DB3);

@@ -138,7 +138,7 @@ class RouterTest {
         assertThat(ms).isBetween(250L, 3000L);
         assertThat(p[3]).isZero();
         assertThat(p[4] & 0xFF).isEqualTo(0xFF);
-        assertThat(p[5] & 0xFF | (p[6] & 0xFF) << 8).isEqualTo(2003);
+        assertThat(p[5] & 0xFF | (p[6] & 0xFF) << 8).isEqualTo(ErrPacket.REFUSED);
         String text = new String(p, 7, p.length - 7, StandardCharsets.US_ASCII);
         assertThat(text).startsWith("#08004ringmaster router: no writer available: a writer change");
         assertThat(r.stats().get(0)).containsEntry("refused", 1L);
@@ -155,7 +155,7 @@ class RouterTest {
                 .hasMessageContaining("ringmaster router: no writer available: no host holds role 'writer'")
                 .satisfies(e -> {
                     assertThat(((SQLException) e).getSQLState()).isEqualTo("08004");
-                    assertThat(((SQLException) e).getErrorCode()).isEqualTo(2003);
+                    assertThat(((SQLException) e).getErrorCode()).isEqualTo(1040);
                 });
     }
 
