@@ -55,12 +55,17 @@ class RouterTest {
     }
 
     private Router start(Duration hold, Duration drain, RouterConfig.Listener... extra) throws IOException {
+        return start(hold, drain, 100, extra);
+    }
+
+    private Router start(Duration hold, Duration drain, int maxHeld, RouterConfig.Listener... extra)
+            throws IOException {
         List<RouterConfig.Listener> ls = new ArrayList<>(List.of(
                 new RouterConfig.Listener("writer", "writer", "127.0.0.1", freePort(), List.of()),
                 new RouterConfig.Listener("reader", "reader", "127.0.0.1", freePort(), List.of())));
         ls.addAll(List.of(extra));
         RouterConfig cfg = new RouterConfig(true, Optional.empty(), Duration.ofSeconds(2), hold, drain,
-                Duration.ofMillis(500), 2, 100, ls);
+                Duration.ofMillis(500), 2, maxHeld, ls);
         Router r = new Router(cfg, "writer");
         closing.add(r);
         r.start();
@@ -257,6 +262,37 @@ class RouterTest {
         assertThat(greeting(connect(r, "reader"))).isEqualTo("HELLO db2");
         r.setWriterLease(true, 0);
         assertThat(greeting(connect(r, "writer"))).isEqualTo("HELLO db1");
+    }
+
+    @Test
+    void shouldRefuseBeyondTheBoundOnHeldConnections() throws Exception {
+        Router r = start(Duration.ofSeconds(10), Duration.ofSeconds(30), 2);
+        r.update(table(1, true, List.of(), List.of(db2.backend())));
+        connect(r, "writer");
+        connect(r, "writer");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Integer.valueOf(2).equals(r.stats().get(0).get("heldNow")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long t0 = System.nanoTime();
+        byte[] p = readAll(connect(r, "writer"));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        assertThat(new String(p, 13, p.length - 13, StandardCharsets.US_ASCII))
+                .startsWith("ringmaster router: too many connections held (2) while no writer available");
+        assertThat(r.stats().get(0)).containsEntry("heldNow", 2).containsEntry("refused", 1L);
+    }
+
+    @Test
+    void shouldRefuseHeldConnectionsWhenClosing() throws Exception {
+        Router r = start(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        r.update(table(1, true, List.of(), List.of(db2.backend())));
+        Socket held = connect(r, "writer");
+        Thread.sleep(200);
+        r.close();
+        byte[] p = readAll(held);
+        assertThat(new String(p, 13, p.length - 13, StandardCharsets.US_ASCII))
+                .isEqualTo("ringmaster router: the router is shutting down");
+        assertThat(r.lifecycle()).isEqualTo(Router.Lifecycle.CLOSED);
     }
 
     @Test
