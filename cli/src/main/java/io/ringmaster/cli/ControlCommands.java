@@ -45,6 +45,16 @@ final class ControlCommands {
             }
             b.append('\n');
         }
+        for (JsonNode r : s.path("routes")) {
+            List<String> backends = new ArrayList<>();
+            r.path("backends").forEach(be -> backends.add(be.path("name").asText() + " (open " + be.path("open").asLong()
+                    + ", total " + be.path("total").asLong() + ")"));
+            b.append("# Route ").append(r.path("name").asText()).append(" (").append(r.path("role").asText())
+                    .append(") on ").append(r.path("listen").asText()).append(" -> ")
+                    .append(backends.isEmpty() ? "(none)" : String.join(", ", backends))
+                    .append("; held ").append(r.path("held").asLong()).append(", refused ")
+                    .append(r.path("refused").asLong()).append('\n');
+        }
         for (JsonNode f : s.path("findings")) {
             b.append("# Finding: ").append(f.asText()).append('\n');
         }

@@ -1,14 +1,10 @@
 package io.ringmaster.router;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ringmaster.core.config.ConfigException;
 import io.ringmaster.core.config.Durations;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
+import io.ringmaster.core.config.YamlSection;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -55,9 +50,6 @@ import java.util.regex.Pattern;
  */
 public final class RouterConfigReader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final ObjectMapper YAML = new ObjectMapper(
-            new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
     private RouterConfigReader() {}
 
@@ -101,25 +93,16 @@ public final class RouterConfigReader {
      */
     public static Optional<RouterConfig> parse(String text, String source, RingmasterConfig cluster,
                                                Function<String, String> env) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
-            var loc = e.getLocation();
-            throw new ConfigException(source, "", "invalid YAML" + (loc == null ? "" : " at line " + loc.getLineNr())
-                    + ": " + msg);
-        }
-        if (root == null || !root.isObject() || root.get("router") == null || root.get("router").isNull()) {
+        YamlSection top = YamlSection.parse(text, source, env);
+        if (!top.has("router")) {
             return Optional.empty();
         }
-        return Optional.of(new Reader(source, cluster, env).router(root.get("router")));
+        return Optional.of(new Reader(cluster).router(top.section("router", true)));
     }
 
-    private record Reader(String source, RingmasterConfig cluster, Function<String, String> env) {
+    private record Reader(RingmasterConfig cluster) {
 
-        RouterConfig router(JsonNode node) {
-            Section s = new Section(this, "router", node);
+        RouterConfig router(YamlSection s) {
             s.allow("enabled", "monitor", "writer_lease", "hold_timeout", "drain_time", "connect_timeout",
                     "io_threads", "max_held", "listeners");
             boolean enabled = s.bool("enabled", true);
@@ -142,7 +125,7 @@ public final class RouterConfigReader {
          * The router's lease must not outlast the monitor's {@code monitor.writer_lease}, which the monitor waits out
          * before promoting when it cannot fence the old writer; by default it is the shorter of the two.
          */
-        private Duration writerLease(Section s) {
+        private Duration writerLease(YamlSection s) {
             Duration monitorLease = cluster.safety().writerLease();
             Duration dflt = !monitorLease.isZero() && monitorLease.compareTo(RouterConfig.DEFAULT_WRITER_LEASE) < 0
                     ? monitorLease : RouterConfig.DEFAULT_WRITER_LEASE;
@@ -155,7 +138,7 @@ public final class RouterConfigReader {
             return lease;
         }
 
-        private URI url(Section s, String text) {
+        private URI url(YamlSection s, String text) {
             try {
                 URI u = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
                 if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1 || u.getPort() > 65535
@@ -168,20 +151,20 @@ public final class RouterConfigReader {
             }
         }
 
-        private List<RouterConfig.Listener> listeners(Section s) {
-            List<Section> items = s.list("listeners");
-            if (items == null) {
+        private List<RouterConfig.Listener> listeners(YamlSection s) {
+            if (!s.has("listeners")) {
                 return defaultListeners(s);
             }
+            List<YamlSection> items = s.list("listeners", true);
             if (items.isEmpty()) {
                 throw s.error("listeners", "at least one listener is needed");
             }
             List<RouterConfig.Listener> out = new ArrayList<>();
             Set<String> names = new LinkedHashSet<>();
             Set<String> endpoints = new LinkedHashSet<>();
-            for (Section l : items) {
+            for (YamlSection l : items) {
                 l.allow("name", "role", "listen", "hosts");
-                String roleName = l.required("role");
+                String roleName = required(l, "role");
                 RoleConfig role = cluster.role(roleName).orElseThrow(() -> l.error("role", "unknown role '" + roleName
                         + "' (roles: " + String.join(", ", cluster.roles().stream().map(RoleConfig::name).toList())
                         + ")"));
@@ -192,7 +175,7 @@ public final class RouterConfigReader {
                 if (!names.add(name)) {
                     throw l.error("name", "duplicate listener name '" + name + "' (name the second pool)");
                 }
-                String[] hp = listen(l, l.required("listen"));
+                String[] hp = listen(l, required(l, "listen"));
                 RouterConfig.Listener listener = new RouterConfig.Listener(name, roleName, hp[0],
                         Integer.parseInt(hp[1]), hosts(l, role));
                 if (!endpoints.add(listener.endpoint())) {
@@ -203,7 +186,7 @@ public final class RouterConfigReader {
             return out;
         }
 
-        private List<String> hosts(Section l, RoleConfig role) {
+        private List<String> hosts(YamlSection l, RoleConfig role) {
             List<String> hosts = l.stringList("hosts");
             if (hosts.isEmpty()) {
                 if (l.has("hosts")) {
@@ -229,7 +212,7 @@ public final class RouterConfigReader {
         }
 
         /** The exclusive role on 6446 and the first balanced role on 6447, as MySQL Router does. */
-        private List<RouterConfig.Listener> defaultListeners(Section s) {
+        private List<RouterConfig.Listener> defaultListeners(YamlSection s) {
             List<RouterConfig.Listener> out = new ArrayList<>();
             cluster.writerRole().ifPresent(r -> out.add(new RouterConfig.Listener(r.name(), r.name(), "127.0.0.1",
                     6446, List.of())));
@@ -241,7 +224,15 @@ public final class RouterConfigReader {
             return out;
         }
 
-        private String[] listen(Section l, String text) {
+        private static String required(YamlSection l, String key) {
+            String v = l.requiredString(key);
+            if (v.isBlank()) {
+                throw l.error(key, "missing (required)");
+            }
+            return v;
+        }
+
+        private String[] listen(YamlSection l, String text) {
             int colon = text.lastIndexOf(':');
             if (colon <= 0) {
                 throw l.error("listen", "must be address:port, not '" + text + "'");
@@ -257,159 +248,6 @@ public final class RouterConfigReader {
                 // reported below
             }
             throw l.error("listen", "must be address:port with a port 1..65535, not '" + text + "'");
-        }
-    }
-
-    /** One mapping of the YAML with its path, the keys it accepts, and typed getters that report the field. */
-    private static final class Section {
-        private final Reader reader;
-        private final String path;
-        private final JsonNode node;
-
-        Section(Reader reader, String path, JsonNode node) {
-            this.reader = reader;
-            this.path = path;
-            this.node = node;
-            if (!node.isObject()) {
-                throw new ConfigException(reader.source(), path, "must be a mapping of keys to values");
-            }
-        }
-
-        void allow(String... keys) {
-            Set<String> allowed = Set.of(keys);
-            node.fieldNames().forEachRemaining(k -> {
-                if (!allowed.contains(k)) {
-                    throw new ConfigException(reader.source(), path + "." + k, "unknown key (expected one of "
-                            + String.join(", ", keys) + ")");
-                }
-            });
-        }
-
-        ConfigException error(String key, String problem) {
-            return new ConfigException(reader.source(), path + "." + key, problem);
-        }
-
-        boolean has(String key) {
-            return node.get(key) != null && !node.get(key).isNull();
-        }
-
-        String string(String key, String dflt) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return dflt;
-            }
-            if (!v.isValueNode()) {
-                throw error(key, "must be a single value");
-            }
-            return substitute(key, v.asText());
-        }
-
-        String required(String key) {
-            String v = string(key, null);
-            if (v == null || v.isBlank()) {
-                throw error(key, "missing (required)");
-            }
-            return v;
-        }
-
-        boolean bool(String key, boolean dflt) {
-            String v = string(key, null);
-            if (v == null) {
-                return dflt;
-            }
-            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "yes", "on" -> true;
-                case "false", "no", "off" -> false;
-                default -> throw error(key, "must be true or false, not '" + v + "'");
-            };
-        }
-
-        int integer(String key, int dflt, int min, int max) {
-            String v = string(key, null);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw error(key, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-        }
-
-        Duration duration(String key, Duration dflt, boolean positive) {
-            String v = string(key, null);
-            if (v == null) {
-                return dflt;
-            }
-            Duration d;
-            try {
-                d = Durations.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw error(key, e.getMessage());
-            }
-            if (positive && d.isZero()) {
-                throw error(key, "must be greater than zero");
-            }
-            return d;
-        }
-
-        /** The list under a key, or null when the key is absent. */
-        List<Section> list(String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isArray()) {
-                throw error(key, "must be a list");
-            }
-            List<Section> items = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                items.add(new Section(reader, path + "." + key + "[" + i + "]", v.get(i)));
-            }
-            return items;
-        }
-
-        List<String> stringList(String key) {
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                return List.of();
-            }
-            if (v.isTextual()) {
-                String text = substitute(key, v.asText()).trim();
-                return text.isEmpty() ? List.of() : List.of(text.split("\\s*,\\s*"));
-            }
-            if (!v.isArray()) {
-                throw error(key, "must be a list of host names");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode item : v) {
-                if (!item.isValueNode() || item.isNull()) {
-                    throw error(key, "must be a list of host names");
-                }
-                out.add(substitute(key, item.asText()));
-            }
-            return out;
-        }
-
-        private String substitute(String key, String value) {
-            Matcher m = REF.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String resolved = reader.env().apply(m.group(1));
-                if (resolved == null) {
-                    if (m.group(2) == null) {
-                        throw error(key, "environment variable " + m.group(1) + " is not set");
-                    }
-                    resolved = m.group(2);
-                }
-                m.appendReplacement(out, Matcher.quoteReplacement(resolved));
-            }
-            m.appendTail(out);
-            return out.toString();
         }
     }
 }

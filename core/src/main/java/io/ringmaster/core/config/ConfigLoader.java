@@ -1,12 +1,5 @@
 package io.ringmaster.core.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ringmaster.core.model.HostMode;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.model.RoleKind;
@@ -37,8 +30,6 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
-    private static final ObjectMapper YAML = new ObjectMapper(
-            new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
     private ConfigLoader() {}
 
@@ -82,65 +73,23 @@ public final class ConfigLoader {
      */
     public static RingmasterConfig parse(String text, String source, Path baseDir, Path file,
                                          Function<String, String> env) {
-        JsonNode root;
-        try (JsonParser parser = YAML.createParser(text)) {
-            root = YAML.readTree(parser);
-            while (root != null && parser.nextToken() != null) {
-                JsonNode more = YAML.readTree(parser);
-                if (more != null && !more.isMissingNode() && !more.isNull()) {
-                    throw new ConfigException(source, "", "more than one YAML document (---): only one is read, "
-                            + "so the configuration must be a single document");
-                }
-            }
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
-            var loc = e.getLocation();
-            throw new ConfigException(source, duplicateKeyPath(e), "invalid YAML"
-                    + (loc == null ? "" : " at line " + loc.getLineNr()) + ": " + msg);
-        } catch (IOException e) {
-            throw new ConfigException(source, "", "cannot read: " + e.getMessage());
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new ConfigException(source, "", "the file is empty");
-        }
-        Section top = new Section(source, "", root, env);
+        YamlSection top = YamlSection.parse(text, source, env);
         return new Reader(source, baseDir, file).read(top);
-    }
-
-    /**
-     * The path ({@code hosts[1].port}) of the key a duplicate-key error is about, from the parser's context;
-     * "" for other errors.
-     */
-    private static String duplicateKeyPath(JsonProcessingException e) {
-        if (!(e instanceof StreamReadException sre) || !(sre.getProcessor() instanceof JsonParser p)
-                || !String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
-            return "";
-        }
-        List<String> parts = new ArrayList<>();
-        for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
-            if (c.inArray()) {
-                parts.add(0, "[" + c.getCurrentIndex() + "]");
-            } else if (c.getCurrentName() != null) {
-                parts.add(0, "." + c.getCurrentName());
-            }
-        }
-        String path = String.join("", parts);
-        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private record Reader(String source, Path baseDir, Path file) {
 
-        RingmasterConfig read(Section top) {
+        RingmasterConfig read(YamlSection top) {
             // router: validated by the router module when a router starts (it owns those keys)
             top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "router");
             String cluster = top.string("cluster", "ringmaster");
             requireName(top, "cluster", cluster);
             List<HostConfig> hosts = hosts(top.list("hosts", true));
-            Section monitorSection = top.section("monitor", false);
-            MonitorConfig monitor = monitor(monitorSection);
-            SafetyConfig safety = safety(monitorSection);
+            YamlSection monitorYamlSection = top.section("monitor", false);
+            MonitorConfig monitor = monitor(monitorYamlSection);
+            SafetyConfig safety = safety(monitorYamlSection);
             HooksConfig hooks = hooks(top.section("hooks", false));
-            Section creds = top.section("credentials", true);
+            YamlSection creds = top.section("credentials", true);
             creds.allow("monitor", "replication");
             Credentials monitorUser = credentials(creds.section("monitor", true));
             Credentials replUser = credentials(creds.section("replication", true));
@@ -150,7 +99,7 @@ public final class ConfigLoader {
             return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks);
         }
 
-        private SafetyConfig safety(Section s) {
+        private SafetyConfig safety(YamlSection s) {
             List<String> targets = s.stringList("ping_ips");
             for (String t : targets) {
                 int colon = t.lastIndexOf(':');
@@ -169,7 +118,7 @@ public final class ConfigLoader {
             return new SafetyConfig(targets, lease, block, waitOther, careful.matches("true|yes|on|1"));
         }
 
-        private HooksConfig hooks(Section s) {
+        private HooksConfig hooks(YamlSection s) {
             s.allow("pre_failover", "post_failover", "post_switchover", "timeout");
             HooksConfig h = new HooksConfig(Optional.ofNullable(s.string("pre_failover", null)),
                     Optional.ofNullable(s.string("post_failover", null)),
@@ -179,7 +128,7 @@ public final class ConfigLoader {
             return h;
         }
 
-        private MonitorConfig monitor(Section s) {
+        private MonitorConfig monitor(YamlSection s) {
             s.allow("listen", "check_period", "trap_period", "timeout", "max_backlog", "catchup_timeout",
                     "action_timeout", "auto_set_online", "flap_count", "flap_duration", "mode", "state_file",
                     "heartbeat_schema", "ping_ips", "writer_lease", "failover_block_period", "wait_for_other_master",
@@ -216,7 +165,7 @@ public final class ConfigLoader {
                     autoOnline, flapCount, flapDuration, mode, stateFile, schema);
         }
 
-        private Credentials credentials(Section s) {
+        private Credentials credentials(YamlSection s) {
             s.allow("user", "password");
             String user = s.requiredString("user");
             if (user.isBlank()) {
@@ -227,14 +176,14 @@ public final class ConfigLoader {
             return new Credentials(user, password);
         }
 
-        private List<HostConfig> hosts(List<Section> items) {
+        private List<HostConfig> hosts(List<YamlSection> items) {
             if (items.isEmpty()) {
                 throw new ConfigException(source, "hosts", "at least one host is needed");
             }
             List<HostConfig> hosts = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Set<String> endpoints = new HashSet<>();
-            for (Section h : items) {
+            for (YamlSection h : items) {
                 h.allow("name", "address", "port", "mode", "master");
                 String name = h.requiredString("name");
                 requireName(h, "name", name);
@@ -283,7 +232,7 @@ public final class ConfigLoader {
             return hosts;
         }
 
-        private List<RoleConfig> roles(List<Section> items, List<HostConfig> hosts) {
+        private List<RoleConfig> roles(List<YamlSection> items, List<HostConfig> hosts) {
             if (items.isEmpty()) {
                 return List.of(
                         new RoleConfig("writer", RoleKind.EXCLUSIVE,
@@ -294,7 +243,7 @@ public final class ConfigLoader {
             }
             List<RoleConfig> roles = new ArrayList<>();
             Set<String> names = new HashSet<>();
-            for (Section r : items) {
+            for (YamlSection r : items) {
                 r.allow("name", "mode", "hosts", "prefer");
                 String name = r.requiredString("name");
                 requireName(r, "name", name);
@@ -335,13 +284,13 @@ public final class ConfigLoader {
             return roles;
         }
 
-        private void requireName(Section s, String key, String value) {
+        private void requireName(YamlSection s, String key, String value) {
             if (!NAME.matcher(value).matches()) {
                 throw s.error(key, "'" + value + "' is not a valid name (letters, digits, _ . -; at most 64)");
             }
         }
 
-        private int parsePort(Section s, String key, String text) {
+        private int parsePort(YamlSection s, String key, String text) {
             try {
                 int port = Integer.parseInt(text.trim());
                 if (port >= 1 && port <= 65535) {
@@ -351,174 +300,6 @@ public final class ConfigLoader {
                 // reported below
             }
             throw s.error(key, "port must be 1..65535, not '" + text + "'");
-        }
-    }
-
-    /** One mapping node of the YAML, with its path for error messages and the set of keys it accepts. */
-    private static final class Section {
-        private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-        private final String source;
-        private final String path;
-        private final JsonNode node;
-        private final Function<String, String> env;
-        private final Set<String> allowed = new LinkedHashSet<>();
-
-        Section(String source, String path, JsonNode node, Function<String, String> env) {
-            this.source = source;
-            this.path = path;
-            this.node = node;
-            this.env = env;
-            if (!node.isObject()) {
-                throw new ConfigException(source, path, "must be a mapping of keys to values");
-            }
-        }
-
-        /**
-         * Declares the keys this section accepts and refuses any other at once, before any value is read, so that
-         * a misspelt key is reported as unknown rather than as the required key it was meant to be.
-         */
-        void allow(String... keys) {
-            allowed.addAll(List.of(keys));
-            finish();
-        }
-
-        /** Refuses keys that were not allowed. */
-        void finish() {
-            node.fieldNames().forEachRemaining(k -> {
-                if (!allowed.contains(k)) {
-                    throw new ConfigException(source, field(k), "unknown key (expected one of "
-                            + String.join(", ", allowed) + ")");
-                }
-            });
-        }
-
-        String field(String key) {
-            return path.isEmpty() ? key : path + "." + key;
-        }
-
-        ConfigException error(String key, String problem) {
-            return new ConfigException(source, field(key), problem);
-        }
-
-        private JsonNode get(String key) {
-            JsonNode v = node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        String string(String key, String dflt) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.isValueNode()) {
-                throw error(key, "must be a single value");
-            }
-            return substitute(key, v.asText());
-        }
-
-        String requiredString(String key) {
-            String v = string(key, null);
-            if (v == null) {
-                throw error(key, "missing (required)");
-            }
-            return v;
-        }
-
-        int integer(String key, int dflt, int min, int max) {
-            String v = string(key, null);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw error(key, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-        }
-
-        Duration duration(String key, String dflt, boolean positive) {
-            String v = string(key, dflt);
-            Duration d;
-            try {
-                d = Durations.parse(v);
-            } catch (IllegalArgumentException e) {
-                throw error(key, e.getMessage());
-            }
-            if (positive && d.isZero()) {
-                throw error(key, "must be greater than zero");
-            }
-            return d;
-        }
-
-        Section section(String key, boolean required) {
-            JsonNode v = get(key);
-            if (v == null) {
-                if (required) {
-                    throw error(key, "missing (required)");
-                }
-                return new Section(source, field(key), YAML.createObjectNode(), env);
-            }
-            return new Section(source, field(key), v, env);
-        }
-
-        List<Section> list(String key, boolean required) {
-            JsonNode v = get(key);
-            if (v == null) {
-                if (required) {
-                    throw error(key, "missing (required)");
-                }
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw error(key, "must be a list");
-            }
-            List<Section> items = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                items.add(new Section(source, field(key) + "[" + i + "]", v.get(i), env));
-            }
-            return items;
-        }
-
-        List<String> stringList(String key) {
-            JsonNode v = get(key);
-            if (v == null) {
-                return List.of();
-            }
-            if (v.isTextual()) {
-                return List.of(substitute(key, v.asText()).split("\\s*,\\s*"));
-            }
-            if (!v.isArray()) {
-                throw error(key, "must be a list of names");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode item : v) {
-                if (!item.isValueNode() || item.isNull()) {
-                    throw error(key, "must be a list of names");
-                }
-                out.add(substitute(key, item.asText()));
-            }
-            return out;
-        }
-
-        private String substitute(String key, String value) {
-            var m = REF.matcher(value);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String resolved = env.apply(m.group(1));
-                if (resolved == null) {
-                    if (m.group(2) == null) {
-                        throw error(key, "environment variable " + m.group(1) + " is not set");
-                    }
-                    resolved = m.group(2);
-                }
-                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
-            }
-            m.appendTail(out);
-            return out.toString();
         }
     }
 }
