@@ -45,6 +45,14 @@ final class MonitorProcess implements AutoCloseable {
         return new MonitorProcess(p, log);
     }
 
+    /** Sends a signal (STOP, CONT, TERM...) to the monitor's JVM. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL, as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

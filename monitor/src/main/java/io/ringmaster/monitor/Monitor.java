@@ -87,6 +87,7 @@ public final class Monitor implements AutoCloseable {
     private final ErrantWatch errant;
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
+    private final ScheduledChecksum checksum;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -129,6 +130,14 @@ public final class Monitor implements AutoCloseable {
         this.reconciler = new Reconciler(config, sql);
         this.errant = new ErrantWatch(config, sql);
         this.hooks = new FailoverHooks(config, clock);
+        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
+                (key, text) -> {
+                    if (text == null) {
+                        findings.remove(key);
+                    } else {
+                        findings.put(key, text);
+                    }
+                }) : null;
         int n = config.hosts().size();
         this.probes = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 4),
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
@@ -164,6 +173,9 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.RUNNING;
         loop.scheduleWithFixedDelay(this::round, 0, config.monitor().checkPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        if (checksum != null) {
+            checksum.start();
+        }
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -176,6 +188,9 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.CLOSED;
         routes.wakeAll();
+        if (checksum != null) {
+            checksum.close();
+        }
         loop.shutdown();
         probes.shutdown();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -669,16 +684,24 @@ public final class Monitor implements AutoCloseable {
             String lossNote = "";
             if (forcible) {
                 long loss = estimatedLoss(current.get(), host);
-                lossNote = " Forced: " + loss + " transaction(s) were not applied on '" + host + "' before it acted.";
-                log.warn("move-role --force {} {}: estimated loss {} transaction(s)", role, host, loss);
-            }
-            switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host, forcible);
-            if (forcible) {
+                log.warn("move-role --force {} {}: {} is {}; estimated loss {} transaction(s)", role, host, host,
+                        rec.state(), loss);
+                // the operator's word stands for the proof: the host counts as ONLINE for this change
                 Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-                HostRecord r = hosts.get(host);
-                hosts.put(host, r.withState(HostState.ONLINE, clock.instant(), ""));
+                hosts.put(host, rec.withState(HostState.ONLINE, clock.instant(), ""));
                 state = state.withHosts(hosts, clock.instant());
-                applyRoles();
+            }
+            try {
+                switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host, forcible);
+            } catch (CommandRefused e) {
+                if (forcible) {
+                    Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
+                    hosts.put(host, rec);
+                    state = state.withHosts(hosts, clock.instant());
+                }
+                throw e;
+            }
+            if (forcible) {
                 persist();
                 lossNote = " Forced: " + estimatedLoss(current.get(), host) + " transaction(s) of '" + current.get()
                         + "' are not on '" + host + "'.";
@@ -795,6 +818,11 @@ public final class Monitor implements AutoCloseable {
         List<String> out = new ArrayList<>(findings.values());
         out.addAll(errant.findings());
         return out;
+    }
+
+    /** The last scheduled checksum run, or an empty map (none ran, or no schedule). */
+    public Map<String, Object> lastChecksum() {
+        return checksum == null ? Map.of() : checksum.last();
     }
 
     /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */

@@ -52,6 +52,9 @@ public final class StatusView {
         }
         out.put("hosts", hosts);
         out.put("findings", m.findings());
+        if (!m.lastChecksum().isEmpty()) {
+            out.put("checksum", m.lastChecksum());
+        }
         Object routes = m.routerStats();
         if (routes != null) {
             out.put("routes", routes);

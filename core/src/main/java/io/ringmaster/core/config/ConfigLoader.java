@@ -81,7 +81,7 @@ public final class ConfigLoader {
 
         RingmasterConfig read(YamlSection top) {
             // router: validated by the router module when a router starts (it owns those keys)
-            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "router");
+            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "checksum", "router");
             String cluster = top.string("cluster", "ringmaster");
             requireName(top, "cluster", cluster);
             List<HostConfig> hosts = hosts(top.list("hosts", true));
@@ -89,6 +89,7 @@ public final class ConfigLoader {
             MonitorConfig monitor = monitor(monitorYamlSection);
             SafetyConfig safety = safety(monitorYamlSection);
             HooksConfig hooks = hooks(top.section("hooks", false));
+            ChecksumSchedule checksum = checksum(top.section("checksum", false));
             YamlSection creds = top.section("credentials", true);
             creds.allow("monitor", "replication");
             Credentials monitorUser = credentials(creds.section("monitor", true));
@@ -96,7 +97,22 @@ public final class ConfigLoader {
             creds.finish();
             List<RoleConfig> roles = roles(top.list("roles", false), hosts);
             top.finish();
-            return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks);
+            return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks,
+                    checksum);
+        }
+
+        private ChecksumSchedule checksum(YamlSection s) {
+            s.allow("every", "databases");
+            ChecksumSchedule c = new ChecksumSchedule(s.duration("every", "0s", false), s.stringList("databases"));
+            for (String db : c.databases()) {
+                if (!SCHEMA.matcher(db).matches()) {
+                    throw s.error("databases", "'" + db + "' is not a plain schema name");
+                }
+            }
+            if (c.enabled() && c.every().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+                throw s.error("every", "must be at least 1s (or 0s to turn the schedule off)");
+            }
+            return c;
         }
 
         private SafetyConfig safety(YamlSection s) {

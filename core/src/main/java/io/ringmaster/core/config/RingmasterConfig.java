@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param roles       roles in configuration order, names unique
  * @param safety      false-alarm and anti-flap settings
  * @param hooks       operator hooks around writer changes
+ * @param checksum    the monitor's scheduled checksum
  */
 public record RingmasterConfig(
         String cluster,
@@ -32,18 +33,20 @@ public record RingmasterConfig(
         List<HostConfig> hosts,
         List<RoleConfig> roles,
         SafetyConfig safety,
-        HooksConfig hooks) {
+        HooksConfig hooks,
+        ChecksumSchedule checksum) {
 
     /** A configuration with default safety settings and no hooks. */
     public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
                             Credentials replicationUser, List<HostConfig> hosts, List<RoleConfig> roles) {
         this(cluster, source, monitor, monitorUser, replicationUser, hosts, roles, SafetyConfig.defaults(),
-                HooksConfig.none());
+                HooksConfig.none(), ChecksumSchedule.off());
     }
 
     public RingmasterConfig {
         Objects.requireNonNull(safety, "safety");
         Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(checksum, "checksum");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(monitor, "monitor");
         Objects.requireNonNull(monitorUser, "monitorUser");
