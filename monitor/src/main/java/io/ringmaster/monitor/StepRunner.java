@@ -223,7 +223,7 @@ final class StepRunner {
             }
             String ro;
             try {
-                ro = sql.queryString(other, "SELECT @@global.read_only");
+                ro = quick.queryString(other, "SELECT @@global.read_only"); // a frozen host costs one check timeout
             } catch (SQLException e) {
                 continue; // unreachable: it was fenced or is gone
             }
