@@ -17,8 +17,11 @@ public final class ConfigException extends RuntimeException {
         this.field = field;
     }
 
-    /** Shows line breaks and other control characters that came from the file as escapes, e.g. {@code \n}. */
-    private static String oneLine(String text) {
+    /**
+     * Shows line breaks and other control characters that came from a file as escapes, e.g. {@code \n}, so that
+     * an error message stays on one line. Shared by every reader of configuration text.
+     */
+    public static String oneLine(String text) {
         StringBuilder b = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             switch (c) {

@@ -14,7 +14,7 @@ public final class MmmConfigException extends RuntimeException {
      * @param problem what is wrong, in words a DBA reads; control characters are escaped
      */
     public MmmConfigException(String file, int line, String problem) {
-        super(MmmText.oneLine(file + (line > 0 ? ":" + line : "") + ": " + problem));
+        super(io.ringmaster.core.config.ConfigException.oneLine(file + (line > 0 ? ":" + line : "") + ": " + problem));
         this.file = file;
         this.line = line;
     }

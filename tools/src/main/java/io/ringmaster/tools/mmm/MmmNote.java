@@ -26,7 +26,7 @@ public record MmmNote(String file, int line, String subject, Kind kind, String t
 
     @Override
     public String toString() {
-        return MmmText.oneLine(file + (line > 0 ? ":" + line : "") + ": " + subject + ": "
+        return io.ringmaster.core.config.ConfigException.oneLine(file + (line > 0 ? ":" + line : "") + ": " + subject + ": "
                 + kind.name().toLowerCase(Locale.ROOT) + ": " + text);
     }
 }

@@ -25,7 +25,7 @@ final class RingmasterYaml {
                          Credential replicationUser, List<Host> hosts, List<Role> roles) {
         StringBuilder y = new StringBuilder();
         y.append("# Converted by 'ringmaster import-mmm' from ")
-                .append(MmmText.oneLine(String.join(", ", files))).append(".\n")
+                .append(io.ringmaster.core.config.ConfigException.oneLine(String.join(", ", files))).append(".\n")
                 .append("# Passwords are not copied: set the ${...} variables in the environment. MMM keys with no\n")
                 .append("# equivalent here were listed on standard error.\n");
         if (cluster != null) {
