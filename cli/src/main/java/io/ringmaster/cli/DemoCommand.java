@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
                 say("tearing down");
                 sandbox.close();
                 if (dir == null) {
-                    FileTreesQuiet.delete(where);
+                    io.ringmaster.sandbox.FileTrees.deleteQuietly(where);
                 }
             }
         }
@@ -178,16 +178,5 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(100);
         }
         return cond.getAsBoolean();
-    }
-
-    /** Removes the demo's temporary folder. */
-    private static final class FileTreesQuiet {
-        static void delete(Path p) {
-            try (var walk = Files.walk(p)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (java.io.IOException ignored) {
-                // best effort on a temporary folder
-            }
-        }
     }
 }

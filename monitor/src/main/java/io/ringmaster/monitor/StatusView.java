@@ -124,28 +124,26 @@ public final class StatusView {
 
     /** One writer change: {@code {"id", "kind", "from", "to", "reason", "started", "finished", "success", "outcome", "steps"}}. */
     public static Map<String, Object> recovery(RecoveryRecord r) {
-        {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", r.id());
-            e.put("kind", r.kind());
-            e.put("from", r.from());
-            e.put("to", r.to());
-            e.put("reason", r.reason());
-            e.put("started", r.started().toString());
-            e.put("finished", r.finished() == null ? null : r.finished().toString());
-            e.put("success", r.success());
-            e.put("outcome", r.outcome());
-            List<Map<String, Object>> steps = new ArrayList<>();
-            for (RecoveryRecord.StepRecord st : r.steps()) {
-                Map<String, Object> se = new LinkedHashMap<>();
-                se.put("step", st.step());
-                se.put("ok", st.ok());
-                se.put("millis", st.millis());
-                se.put("detail", st.detail());
-                steps.add(se);
-            }
-            e.put("steps", steps);
-            return e;
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", r.id());
+        e.put("kind", r.kind());
+        e.put("from", r.from());
+        e.put("to", r.to());
+        e.put("reason", r.reason());
+        e.put("started", r.started().toString());
+        e.put("finished", r.finished() == null ? null : r.finished().toString());
+        e.put("success", r.success());
+        e.put("outcome", r.outcome());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (RecoveryRecord.StepRecord st : r.steps()) {
+            Map<String, Object> se = new LinkedHashMap<>();
+            se.put("step", st.step());
+            se.put("ok", st.ok());
+            se.put("millis", st.millis());
+            se.put("detail", st.detail());
+            steps.add(se);
         }
+        e.put("steps", steps);
+        return e;
     }
 }

@@ -138,8 +138,8 @@ final class StepRunner {
         try {
             sql.setReadOnly(h, true, reason + ": fencing the old writer");
         } catch (SQLException e) {
-            if (SqlErrors.isConnectionProblem(e)) {
-                throw e;
+            if (SqlErrors.isConnectionProblem(e) || SqlErrors.isFatal(e)) {
+                throw e; // gone, or a missing privilege: killing sessions would not help
             }
             // a long transaction can block read_only; cut the sessions and try once more
             log.warn("{}: read_only=ON failed ({}); killing client sessions and retrying", h.name(),

@@ -169,12 +169,6 @@ public final class SqlActions {
                 dialect.startReplica());
     }
 
-    /** Starts replication threads. */
-    public void startReplica(HostConfig host, String reason) throws SQLException {
-        log.info("{}: START SLAVE ({})", host.name(), reason);
-        exec(host, dialect.startReplica());
-    }
-
     /**
      * Makes sure the heartbeat table exists (on the writer; it replicates everywhere).
      */

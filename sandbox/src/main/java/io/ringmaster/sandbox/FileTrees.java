@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Copies and deletes folder trees. Stateless, thread-safe. Symbolic links are copied or deleted as links. */
-final class FileTrees {
+public final class FileTrees {
     private static final Logger LOG = LoggerFactory.getLogger(FileTrees.class);
 
     private FileTrees() {}
@@ -51,7 +51,7 @@ final class FileTrees {
     }
 
     /** Deletes a tree, logging instead of throwing when that fails. */
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         try {
             deleteRecursively(root);
         } catch (IOException e) {

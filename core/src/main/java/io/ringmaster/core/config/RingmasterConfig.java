@@ -2,9 +2,7 @@ package io.ringmaster.core.config;
 
 import io.ringmaster.core.model.HostMode;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -53,13 +51,6 @@ public record RingmasterConfig(
         Objects.requireNonNull(replicationUser, "replicationUser");
         hosts = List.copyOf(hosts);
         roles = List.copyOf(roles);
-    }
-
-    /** Hosts by name, in configuration order. */
-    public Map<String, HostConfig> hostsByName() {
-        Map<String, HostConfig> byName = new LinkedHashMap<>();
-        hosts.forEach(h -> byName.put(h.name(), h));
-        return byName;
     }
 
     /**
