@@ -83,6 +83,7 @@ public final class Monitor implements AutoCloseable {
     private final AtomicInteger recoveryCounter = new AtomicInteger();
 
     private final SelfCheck selfCheck;
+    private final ScheduledThreadPoolExecutor watchdog;
     private final Reconciler reconciler;
     private final ErrantWatch errant;
     private final FailoverHooks hooks;
@@ -142,6 +143,7 @@ public final class Monitor implements AutoCloseable {
         this.probes = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 4),
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
         this.loop = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-monitor"));
+        this.watchdog = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-pause-watch"));
     }
 
     /** Drops hosts and roles the configuration no longer has. */
@@ -172,7 +174,9 @@ public final class Monitor implements AutoCloseable {
             throw new IllegalStateException("monitor already " + lifecycle);
         }
         lifecycle = Lifecycle.RUNNING;
+        selfCheck.started();
         loop.scheduleWithFixedDelay(this::round, 0, config.monitor().checkPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
         if (checksum != null) {
             checksum.start();
         }
@@ -193,6 +197,7 @@ public final class Monitor implements AutoCloseable {
         }
         loop.shutdown();
         probes.shutdown();
+        watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
         try {
             if (!loop.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
@@ -215,8 +220,8 @@ public final class Monitor implements AutoCloseable {
     private void round() {
         MDC.put("cluster", config.cluster());
         try {
-            String pause = selfCheck.pauseOrClockJump();
             Map<String, HostObservation> obs = probeAll();
+            String pause = selfCheck.pauseOrClockJump();
             String network = selfCheck.networkCheck();
             lock.lock();
             try {
@@ -233,9 +238,10 @@ public final class Monitor implements AutoCloseable {
                     log.warn("network check passes again; states move again");
                 }
                 if (!pause.isEmpty()) {
-                    log.warn("{}: re-checking every host before acting", pause);
+                    log.warn("{}: dropping this round's checks and re-checking every host before acting", pause);
+                    return;
                 }
-                decide(obs, !pause.isEmpty());
+                decide(obs);
             } finally {
                 lock.unlock();
             }
@@ -254,7 +260,7 @@ public final class Monitor implements AutoCloseable {
         for (HostConfig h : config.hosts()) {
             futures.put(h.name(), probes.submit(() -> probe.probe(h, writerId)));
         }
-        long bound = config.monitor().checkTimeout().toMillis() * 4 + 500;
+        long bound = selfCheck.checkBoundMs();
         long deadline = System.nanoTime() + bound * 1_000_000;
         Map<String, HostObservation> out = new LinkedHashMap<>();
         long written = heartbeatWrittenMicros;
@@ -282,7 +288,7 @@ public final class Monitor implements AutoCloseable {
         return out;
     }
 
-    private void decide(Map<String, HostObservation> obs, boolean recheck) {
+    private void decide(Map<String, HostObservation> obs) {
         Instant now = clock.instant();
         lastObservation.putAll(obs);
         obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
@@ -301,11 +307,6 @@ public final class Monitor implements AutoCloseable {
             if (state.mode() != MonitorMode.PASSIVE) {
                 applyRoles();
             }
-            persist();
-            routes.publish(state.roles(), false, state.epoch());
-            return;
-        }
-        if (recheck) {
             persist();
             routes.publish(state.roles(), false, state.epoch());
             return;
