@@ -32,7 +32,10 @@ import java.util.Optional;
  *   <li>HARD_OFFLINE to AWAITING_RECOVERY as soon as ping and mysql pass again.</li>
  *   <li>AWAITING_RECOVERY to ONLINE only by {@code set-online}, or when {@code auto_set_online} &gt; 0 has
  *       elapsed with every check passing (for a flapping host, also a quiet {@code flap_duration}).</li>
- *   <li>REPLICATION_* to ONLINE when replication is healthy again; to AWAITING_RECOVERY instead when flapping.</li>
+ *   <li>REPLICATION_* to ONLINE when replication really passes again; to AWAITING_RECOVERY instead when
+ *       flapping. Unlike MMM, the source going down does not clear a REPLICATION_* state (nor does it count as
+ *       passing for {@code auto_set_online}): a host whose replication broke while its source was up holds
+ *       stale or diverged data, and losing its source proves nothing about it.</li>
  *   <li>ADMIN_OFFLINE never changes by itself.</li>
  * </ul>
  * A fall from ONLINE to a failure state is remembered; more than {@code flap_count} falls within
@@ -76,8 +79,8 @@ public final class StateMachine {
             Optional<HostConfig> source = Optional.ofNullable(prev.sources().get(host.name()))
                     .flatMap(config::findHost);
             boolean sourceDown = source.isPresent() && sourceDown(source.get().name(), prev, observations);
-            boolean exempt = writer.filter(host.name()::equals).isPresent() || sourceDown;
-            HostRecord updated = advance(host.name(), rec, o, source, exempt, now, transitions);
+            boolean isWriter = writer.filter(host.name()::equals).isPresent();
+            HostRecord updated = advance(host.name(), rec, o, source, isWriter, sourceDown, now, transitions);
             next.put(host.name(), updated);
         }
         return new Step(prev.withHosts(next, now), transitions);
@@ -90,7 +93,8 @@ public final class StateMachine {
     }
 
     private HostRecord advance(String name, HostRecord rec, HostObservation o, Optional<HostConfig> source,
-                               boolean exempt, Instant now, List<Transition> out) {
+                               boolean isWriter, boolean sourceDown, Instant now, List<Transition> out) {
+        boolean exempt = isWriter || sourceDown;
         Map<CheckName, CheckEvaluator.Result> results = CheckEvaluator.evaluate(o, source, monitor.maxBacklog());
         Map<CheckName, CheckStatus> checks = new EnumMap<>(CheckName.class);
         results.forEach((check, r) -> {
@@ -126,8 +130,8 @@ public final class StateMachine {
         boolean rawUp = o.reachable() && o.sqlOk();
         boolean repFail = !exempt && failed(checks, CheckName.REP_THREADS, trap, now);
         boolean delay = !exempt && failed(checks, CheckName.REP_BACKLOG, trap, now);
-        boolean repHealthy = exempt || (checks.get(CheckName.REP_THREADS).passing()
-                && checks.get(CheckName.REP_BACKLOG).passing());
+        boolean repPassing = checks.get(CheckName.REP_THREADS).passing()
+                && checks.get(CheckName.REP_BACKLOG).passing();
         String unsafe = rawUp ? unsafeRestart(rec, o) : "";
 
         HostRecord base = new HostRecord(rec.state(), rec.since(), rec.reason(), checks, uptime,
@@ -164,7 +168,7 @@ public final class StateMachine {
                 } else if (!unsafe.isEmpty()) {
                     // a restart while waiting starts the wait again
                     return new HostRecord(to, now, unsafe, checks, uptime, base.falls(), base.flapping(), seenPos);
-                } else if (rawUp && repHealthy && autoOnlineDue(base, now)) {
+                } else if (rawUp && (isWriter || repPassing) && autoOnlineDue(base, now)) {
                     to = HostState.ONLINE;
                     reason = "";
                 }
@@ -176,7 +180,9 @@ public final class StateMachine {
                 } else if (!unsafe.isEmpty()) {
                     to = HostState.AWAITING_RECOVERY;
                     reason = unsafe;
-                } else if (repHealthy) {
+                } else if (isWriter || repPassing) {
+                    // not merely exempt: a host whose replication broke while its source was up holds stale or
+                    // diverged data, and its source going down proves nothing about it (MMM let it go ONLINE)
                     to = base.flapping() ? HostState.AWAITING_RECOVERY : HostState.ONLINE;
                     reason = base.flapping() ? "replication recovered, but the host is flapping" : "";
                 } else if (repFail) {

@@ -212,6 +212,37 @@ class StateMachineTest {
         assertThat(sim.stateOf("r2")).isEqualTo(REPLICATION_FAIL);
     }
 
+    @Test
+    void shouldKeepReplicationFailWhenItsSourceGoesDown() {
+        sim.round().rounds(TRAP_ROUNDS, with("r2", THREADS_STOPPED))
+                .rounds(TRAP_ROUNDS, with("db2", DOWN), with("r2", o -> o.threads(false, false)));
+
+        assertThat(sim.stateOf("db2")).isEqualTo(HARD_OFFLINE);
+        assertThat(sim.stateOf("r2")).as("broken before its source went down: stale, not exempt")
+                .isEqualTo(REPLICATION_FAIL);
+    }
+
+    @Test
+    void shouldReturnReplicationFailToOnlineOnceItReallyReplicatesAgain() {
+        sim.round().rounds(TRAP_ROUNDS, with("r2", THREADS_STOPPED)).rounds(2, with("db2", DOWN),
+                with("r2", o -> o.threads(false, false))).rounds(1);
+
+        assertThat(sim.stateOf("r2")).isEqualTo(ONLINE);
+    }
+
+    @Test
+    void shouldNotAutoSetOnlineWhileOnlyExemptBecauseItsSourceIsDown() {
+        ClusterSim auto = new ClusterSim(TestClusters.cluster(
+                TestClusters.monitor(Duration.ofSeconds(3), Duration.ofSeconds(10), 3, Duration.ofHours(1)),
+                2, List.of("db1", "db2"), Optional.empty())).writer("db1");
+        auto.round().restart("r2").rounds(1);
+        assertThat(auto.stateOf("r2")).isEqualTo(AWAITING_RECOVERY);
+
+        auto.rounds(30, with("db2", DOWN), with("r2", o -> o.threads(false, false)));
+
+        assertThat(auto.stateOf("r2")).isEqualTo(AWAITING_RECOVERY);
+    }
+
     // ---- recovery ----------------------------------------------------------------------------------------
 
     @Test
