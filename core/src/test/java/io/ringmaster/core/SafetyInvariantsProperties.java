@@ -390,27 +390,38 @@ class SafetyInvariantsProperties {
         return Arbitraries.integers().between(2, 3).flatMap(masters -> {
             Arbitrary<List<Integer>> replicas = Arbitraries.integers().between(0, masters - 1).list()
                     .ofMaxSize(MAX_HOSTS - masters);
-            Arbitrary<List<Round>> rounds = round().list().ofMinSize(10).ofMaxSize(40).withSizeDistribution(
-                    RandomDistribution.uniform());
+            // in a quarter of the scenarios the IO thread breaks and heals often while little else happens,
+            // so hosts fall from ONLINE and come back again and again: they flap
+            Arbitrary<List<Round>> rounds = Arbitraries.frequencyOf(
+                    Tuple.of(3, round(new Chances(6, 3, 12, 8, 8, 3)).list().ofMinSize(10).ofMaxSize(40)
+                            .withSizeDistribution(RandomDistribution.uniform())),
+                    Tuple.of(1, round(new Chances(1, 1, 20, 2, 2, 1)).list().ofMinSize(30).ofMaxSize(50)));
             return Combinators.combine(replicas, rounds).as((r, rs) -> new Scenario(masters, r, rs));
         });
     }
 
-    private static Arbitrary<Round> round() {
+    /** The chance in percent, per host and round, of each kind of {@link HostEvent}. */
+    record Chances(int reachable, int sql, int ioThread, int sqlThread, int lag, int restart) {}
+
+    private static Arbitrary<Round> round(Chances chances) {
         Arbitrary<Optional<Command>> someCommand = Combinators.combine(chance(70),
                 Arbitraries.integers().between(0, MAX_HOSTS - 1)).as(Command::new).map(Optional::of);
         Arbitrary<Optional<Command>> command = Arbitraries.frequencyOf(
                 Tuple.of(7, Arbitraries.just(Optional.<Command>empty())), Tuple.of(3, someCommand));
-        return Combinators.combine(hostEvent().list().ofSize(MAX_HOSTS), command).as(Round::new);
+        return Combinators.combine(hostEvent(chances).list().ofSize(MAX_HOSTS), command).as(Round::new);
     }
 
-    private static Arbitrary<HostEvent> hostEvent() {
-        return Combinators.combine(chance(6), chance(3), chance(12), chance(8), chance(8), chance(3),
+    private static Arbitrary<HostEvent> hostEvent(Chances c) {
+        return Combinators.combine(chance(c.reachable()), chance(c.sql()), chance(c.ioThread()),
+                chance(c.sqlThread()), chance(c.lag()), chance(c.restart()),
                 Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3)).as(HostEvent::new);
     }
 
-    /** True with the given chance in percent; shrinks towards false (nothing happens). */
+    /**
+     * True with the given chance in percent; shrinks towards false (nothing happens). Without edge cases: jqwik
+     * would otherwise mix in 1 and 100 far more often than 1 in 100, and every chance would be about one half.
+     */
     private static Arbitrary<Boolean> chance(int percent) {
-        return Arbitraries.integers().between(1, 100).map(i -> i > 100 - percent);
+        return Arbitraries.integers().between(1, 100).withoutEdgeCases().map(i -> i > 100 - percent);
     }
 }
