@@ -32,10 +32,11 @@ import java.util.Optional;
  *   <li>HARD_OFFLINE to AWAITING_RECOVERY as soon as ping and mysql pass again.</li>
  *   <li>AWAITING_RECOVERY to ONLINE only by {@code set-online}, or when {@code auto_set_online} &gt; 0 has
  *       elapsed with every check passing (for a flapping host, also a quiet {@code flap_duration}).</li>
- *   <li>REPLICATION_* to ONLINE when replication really passes again; to AWAITING_RECOVERY instead when
- *       flapping. Unlike MMM, the source going down does not clear a REPLICATION_* state (nor does it count as
- *       passing for {@code auto_set_online}): a host whose replication broke while its source was up holds
- *       stale or diverged data, and losing its source proves nothing about it.</li>
+ *   <li>REPLICATION_* to ONLINE when replication is healthy again; to AWAITING_RECOVERY instead when flapping.
+ *       REPLICATION_DELAY is also cleared when its source goes down, as in MMM (what it lacks is in its relay
+ *       log). Unlike MMM, REPLICATION_FAIL is not (nor does a down source count as passing for
+ *       {@code auto_set_online}): a host whose threads broke while its source was up may hold stale or diverged
+ *       data, and losing its source proves nothing about it.</li>
  *   <li>ADMIN_OFFLINE never changes by itself.</li>
  * </ul>
  * A fall from ONLINE to a failure state is remembered; more than {@code flap_count} falls within
@@ -180,9 +181,10 @@ public final class StateMachine {
                 } else if (!unsafe.isEmpty()) {
                     to = HostState.AWAITING_RECOVERY;
                     reason = unsafe;
-                } else if (isWriter || repPassing) {
-                    // not merely exempt: a host whose replication broke while its source was up holds stale or
-                    // diverged data, and its source going down proves nothing about it (MMM let it go ONLINE)
+                } else if (isWriter || repPassing || (sourceDown && rec.state() == HostState.REPLICATION_DELAY)) {
+                    // a lagging host only lacks what its relay log still holds, so its source going down clears
+                    // it as in MMM; a host whose threads broke while its source was up may hold stale or diverged
+                    // data, and its source going down proves nothing about it (MMM let it go ONLINE)
                     to = base.flapping() ? HostState.AWAITING_RECOVERY : HostState.ONLINE;
                     reason = base.flapping() ? "replication recovered, but the host is flapping" : "";
                 } else if (repFail) {

@@ -223,6 +223,13 @@ class StateMachineTest {
     }
 
     @Test
+    void shouldClearReplicationDelayWhenItsSourceGoesDownAsMmmDoes() {
+        sim.round().rounds(TRAP_ROUNDS, with("r2", LAGGING)).rounds(1, with("db2", DOWN), with("r2", LAGGING));
+
+        assertThat(sim.stateOf("r2")).as("what it lacks is in its relay log").isEqualTo(ONLINE);
+    }
+
+    @Test
     void shouldReturnReplicationFailToOnlineOnceItReallyReplicatesAgain() {
         sim.round().rounds(TRAP_ROUNDS, with("r2", THREADS_STOPPED)).rounds(2, with("db2", DOWN),
                 with("r2", o -> o.threads(false, false))).rounds(1);
