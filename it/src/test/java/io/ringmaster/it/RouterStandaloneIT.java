@@ -37,6 +37,11 @@ class RouterStandaloneIT {
                         .until(() -> writerHost(rc).equals("db2"));
                 System.out.printf("ROUTER-STANDALONE followed the switchover %d ms after move-role returned%n",
                         (System.nanoTime() - moved) / 1_000_000);
+                // the monitor waited for this router to let go of db1 before fencing it
+                assertThat(c.monitor.recoveries().get(0).steps()).anySatisfy(st -> {
+                    assertThat(st.step()).isEqualTo("wait for the routers to let go of db1");
+                    assertThat(st.detail()).containsPattern("applied table [0-9]+ in [0-9]+ ms");
+                });
 
                 Connection openWriter = rc.connect(rc.writerPort, Duration.ofSeconds(5));
                 Connection openReader = rc.connect(rc.readerPort, Duration.ofSeconds(5));

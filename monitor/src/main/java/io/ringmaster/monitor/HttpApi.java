@@ -4,15 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ringmaster.core.model.MonitorMode;
+import io.ringmaster.core.routing.RouteTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/checks                    every check of every host
  * GET  /api/v1/recoveries                writer changes with their steps, newest first
  * GET  /api/v1/routes?after=V&amp;wait=MS    the route table; long-polls up to MS ms for a version newer than V
+ *      [&amp;router=ID&amp;lease=MS]              a standalone router: it applied V, and may route writes for MS ms
+ *                                         after asking; the monitor waits for it before fencing a writer
  * POST /api/v1/hosts/{host}/set-online   200 {"ok": true, "message"} or 404/409/503 {"ok": false, "error"}
  * POST /api/v1/hosts/{host}/set-offline
  * POST /api/v1/roles/{role}/move?host=H[&amp;force=1]
@@ -42,7 +46,11 @@ public final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Monitor monitor;
     private final HttpServer server;
-    private final ThreadPoolExecutor pool;
+    /** Longest long-poll, ms. */
+    private static final long MAX_WAIT_MS = 60_000;
+    /** Longest lease a router may declare, ms: the monitor waits at most this long for one before a fence. */
+    private static final long MAX_LEASE_MS = 60_000;
+    private final ExecutorService pool;
 
     /**
      * Binds the listener (the monitor's configured address and port).
@@ -58,8 +66,8 @@ public final class HttpApi implements AutoCloseable {
             throw new IOException("cannot listen on " + mc.listenAddress() + ":" + mc.listenPort() + ": "
                     + e.getMessage(), e);
         }
-        this.pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
-                Threads.named("ringmaster-api"));
+        // a virtual thread per request: every standalone router holds a long-poll open, and there may be many
+        this.pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringmaster-api-", 1).factory());
         server.setExecutor(pool);
         server.createContext("/api/v1/", this::handle);
     }
@@ -104,9 +112,21 @@ public final class HttpApi implements AutoCloseable {
                         case "recoveries" -> send(ex, 200, StatusView.recoveries(monitor));
                         case "routes" -> {
                             long after = Long.parseLong(query.getOrDefault("after", "-1"));
-                            long waitMs = Math.min(60_000, Long.parseLong(query.getOrDefault("wait", "0")));
-                            send(ex, 200, StatusView.routes(waitMs > 0
-                                    ? monitor.awaitRoutes(after, java.time.Duration.ofMillis(waitMs)) : monitor.routes()));
+                            Duration wait = Duration.ofMillis(Math.min(MAX_WAIT_MS,
+                                    Math.max(0, Long.parseLong(query.getOrDefault("wait", "0")))));
+                            String router = query.getOrDefault("router", "");
+                            RouteTable t;
+                            if (!router.isBlank()) {
+                                long leaseMs = Long.parseLong(query.getOrDefault("lease", "0"));
+                                if (leaseMs < 0 || leaseMs > MAX_LEASE_MS) {
+                                    error(ex, 400, "lease must be 0.." + MAX_LEASE_MS + " ms, not " + leaseMs);
+                                    return;
+                                }
+                                t = monitor.awaitRoutes(after, wait, router, Duration.ofMillis(leaseMs));
+                            } else {
+                                t = wait.isZero() ? monitor.routes() : monitor.awaitRoutes(after, wait);
+                            }
+                            send(ex, 200, StatusView.routes(t));
                         }
                         default -> {
                             if (p.length == 3 && p[0].equals("hosts") && p[2].equals("errant")) {

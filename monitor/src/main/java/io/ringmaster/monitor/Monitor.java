@@ -481,6 +481,7 @@ public final class Monitor implements AutoCloseable {
         during.put(writerRole, List.of());
         routes.publish(during, true, state.epoch());
         try {
+            awaitRouters(change, audit);
             waitOutLease(change, audit);
             runner.run(change, audit, forced);
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
@@ -507,6 +508,32 @@ public final class Monitor implements AutoCloseable {
             }
         }
         return audit;
+    }
+
+    /**
+     * Before the old writer is fenced, every standalone router must let go of it: apply the table without a writer
+     * (so its connections to the old writer are cut), or have its lease run out since it last asked.
+     */
+    private void awaitRouters(WriterChange change, RecoveryRecord audit) throws StepRunner.StepFailed {
+        if (change.from().isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<String> routers;
+        try {
+            routers = routes.awaitFollowers(routes.current().version());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepRunner.StepFailed("interrupted while waiting for the routers to let go of "
+                    + change.from().get());
+        }
+        if (routers.isEmpty()) {
+            return;
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        log.info("[{}] routers let go of {} in {} ms: {}", audit.id(), change.from().get(), ms, routers);
+        audit.add(new RecoveryRecord.StepRecord("wait for the routers to let go of " + change.from().get(), true, ms,
+                String.join("; ", routers)));
     }
 
     /**
@@ -885,6 +912,18 @@ public final class Monitor implements AutoCloseable {
      */
     public RouteTable awaitRoutes(long afterVersion, Duration max) throws InterruptedException {
         return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED);
+    }
+
+    /**
+     * A standalone router's long-poll: as {@link #awaitRoutes(long, Duration)}, and records that {@code router} has
+     * applied {@code afterVersion} and may route writes for {@code lease} after asking, so that a writer change
+     * waits for it to let go of the old writer before fencing it.
+     *
+     * @param router the router's name, unique among the routers following this monitor
+     */
+    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease)
+            throws InterruptedException {
+        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease);
     }
 
     /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,15 +17,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a monitor's route table over HTTP by long-polling {@code GET /api/v1/routes?after=V&wait=MS}: the monitor
- * answers as soon as a newer table is published, or with the current one when the wait runs out. Every answer is
- * handed to the listener (which renews the writer lease and updates the router); failures are retried with a
- * bounded back-off.
+ * Follows a monitor's route table over HTTP by long-polling
+ * {@code GET /api/v1/routes?after=V&wait=MS&router=ID&lease=MS}: the monitor answers as soon as a newer table is
+ * published, or with the current one when the wait runs out. Every answer is handed to the listener (which renews
+ * the writer lease and updates the router); failures are retried with a bounded back-off.
+ *
+ * <p>Asking for tables after V tells the monitor this router has applied V; with the router's id and how long
+ * after asking it may still route writes on an old answer ({@code lease}), the monitor can wait for every router to
+ * let go of a writer before it fences that writer.
  *
  * <p>One named daemon thread; {@link #close()} stops it within one request timeout. Thread-safe.
  */
@@ -35,22 +41,48 @@ public final class MonitorFollower implements AutoCloseable {
     private final URI routes;
     private final Duration wait;
     private final Duration connectTimeout;
-    private final Consumer<RouteTable> onAnswer;
+    private final Identity identity;
+    private final LongSupplier nanoClock;
+    private final Answer onAnswer;
     private final Thread thread;
     private volatile boolean running;
     private volatile HttpURLConnection inFlight;
+
+    /**
+     * Who follows, sent with every poll.
+     *
+     * @param id    names this router among the monitor's followers (for example {@code pid@host})
+     * @param lease how long after asking this router may still route writes on the answer it gets, at most
+     */
+    public record Identity(String id, Duration lease) {}
+
+    /** Receives the tables. */
+    @FunctionalInterface
+    public interface Answer {
+        /**
+         * @param table        the table received
+         * @param askedAtNanos when the request was sent, on the follower's monotonic clock: the answer was made
+         *                     after this, so a lease counted from here cannot outlast the monitor's view of it
+         */
+        void accept(RouteTable table, long askedAtNanos);
+    }
 
     /**
      * @param monitor        the monitor's API base, {@code http://host:port}
      * @param wait           how long one long-poll may wait at the monitor; keep it well below the writer lease so
      *                       answers renew the lease in time
      * @param connectTimeout bound on connecting to the monitor
+     * @param identity       sent with every poll
+     * @param nanoClock      monotonic nanoseconds for {@code askedAtNanos}, normally {@code System::nanoTime}
      * @param onAnswer       called with every table received, on the follower's thread
      */
-    public MonitorFollower(URI monitor, Duration wait, Duration connectTimeout, Consumer<RouteTable> onAnswer) {
+    public MonitorFollower(URI monitor, Duration wait, Duration connectTimeout, Identity identity,
+                           LongSupplier nanoClock, Answer onAnswer) {
         this.routes = Objects.requireNonNull(monitor, "monitor").resolve("/api/v1/routes");
         this.wait = wait;
         this.connectTimeout = connectTimeout;
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onAnswer = Objects.requireNonNull(onAnswer, "onAnswer");
         this.thread = new Thread(this::loop, "ringmaster-router-follower");
         this.thread.setDaemon(true);
@@ -70,6 +102,7 @@ public final class MonitorFollower implements AutoCloseable {
         String lastProblem = "";
         while (running) {
             try {
+                long asked = nanoClock.getAsLong();
                 RouteTable t = fetch(after);
                 if (!lastProblem.isEmpty()) {
                     log.info("monitor at {} answers again", routes);
@@ -77,7 +110,7 @@ public final class MonitorFollower implements AutoCloseable {
                 }
                 backoff = 50;
                 after = t.version();
-                onAnswer.accept(t);
+                onAnswer.accept(t, asked);
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     break;
@@ -100,7 +133,8 @@ public final class MonitorFollower implements AutoCloseable {
 
     private RouteTable fetch(long after) throws IOException {
         long waitMs = after < 0 ? 0 : wait.toMillis();
-        URI uri = URI.create(routes + "?after=" + after + "&wait=" + waitMs);
+        URI uri = URI.create(routes + "?after=" + after + "&wait=" + waitMs + "&router="
+                + URLEncoder.encode(identity.id(), StandardCharsets.UTF_8) + "&lease=" + identity.lease().toMillis());
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         inFlight = c;
         try {

@@ -43,7 +43,12 @@ public final class StandaloneRouter implements AutoCloseable {
         this.lease = new WriterLease(config.writerLease(), nanoClock);
         this.monitor = config.monitorUrl().orElseGet(() -> defaultMonitor(cluster.monitor()));
         Duration wait = Duration.ofMillis(Math.max(100, config.writerLease().toMillis() / 3));
-        this.follower = new MonitorFollower(monitor, wait, config.connectTimeout(), this::answer);
+        // the longest this router may go on routing writes after asking: the lease, until the watchdog notices,
+        // until open writer connections are cut
+        Duration holds = config.writerLease().plusMillis(LEASE_CHECK_MS + Router.CUT_WAIT_MS);
+        this.follower = new MonitorFollower(monitor, wait, config.connectTimeout(),
+                new MonitorFollower.Identity(followerId(), holds), nanoClock,
+                this::answer);
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ringmaster-router-lease");
             t.setDaemon(true);
@@ -72,8 +77,15 @@ public final class StandaloneRouter implements AutoCloseable {
         watchdog.scheduleWithFixedDelay(this::checkLease, LEASE_CHECK_MS, LEASE_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void answer(RouteTable t) {
-        lease.renew();
+    /** {@code host-pid-random}: unique among a monitor's followers without a name lookup that could hang. */
+    private static String followerId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "router");
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    }
+
+    private synchronized void answer(RouteTable t, long askedAtNanos) {
+        lease.renew(askedAtNanos);
         if (t.version() > 0) {
             router.update(t); // version 0: a monitor that has not looked at its hosts yet knows nothing new
         }

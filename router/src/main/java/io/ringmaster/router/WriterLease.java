@@ -34,7 +34,18 @@ public final class WriterLease {
 
     /** Records an answer from the monitor: the lease runs for its length from now. */
     public void renew() {
-        renewedAt = nanoClock.getAsLong();
+        renew(nanoClock.getAsLong());
+    }
+
+    /**
+     * Records an answer from the monitor to a request sent at {@code askedAtNanos}: the lease runs for its length
+     * from then, not from the answer's arrival, so an answer delayed in the network cannot extend it past what the
+     * monitor counts on. An older renewal never shortens a newer one.
+     */
+    public synchronized void renew(long askedAtNanos) {
+        if (!granted || askedAtNanos - renewedAt > 0) {
+            renewedAt = askedAtNanos;
+        }
         granted = true;
     }
 

@@ -61,7 +61,12 @@ class MonitorFollowerTest {
         server.start();
         List<RouteTable> got = new CopyOnWriteArrayList<>();
         URI api = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        try (MonitorFollower f = new MonitorFollower(api, Duration.ofMillis(300), Duration.ofSeconds(1), got::add)) {
+        List<Long> asked = new CopyOnWriteArrayList<>();
+        try (MonitorFollower f = new MonitorFollower(api, Duration.ofMillis(300), Duration.ofSeconds(1),
+                new MonitorFollower.Identity("app 1", Duration.ofMillis(2050)), System::nanoTime, (t, at) -> {
+                    got.add(t);
+                    asked.add(at);
+                })) {
             f.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (got.size() < 4 && System.nanoTime() < deadline) {
@@ -71,7 +76,9 @@ class MonitorFollowerTest {
             server.stop(0);
         }
         assertThat(got).extracting(RouteTable::version).startsWith(1L, 2L, 4L);
-        assertThat(queries.subList(0, 4)).containsExactly("after=-1&wait=0", "after=1&wait=300",
-                "after=2&wait=300", "after=-1&wait=0");
+        String who = "&router=app+1&lease=2050";
+        assertThat(queries.subList(0, 4)).containsExactly("after=-1&wait=0" + who, "after=1&wait=300" + who,
+                "after=2&wait=300" + who, "after=-1&wait=0" + who);
+        assertThat(asked).isSorted().allSatisfy(at -> assertThat(at).isLessThan(System.nanoTime()));
     }
 }

@@ -47,6 +47,25 @@ class WriterLeaseTest {
     }
 
     @Test
+    void shouldCountFromWhenTheRequestWasSentNotWhenTheAnswerArrived() {
+        long asked = now.get();
+        advanceMs(1500); // the answer was slow to arrive
+        lease.renew(asked);
+        advanceMs(600);
+        assertThat(lease.valid()).isFalse();
+    }
+
+    @Test
+    void shouldNotLetAnOlderRequestShortenTheLease() {
+        long older = now.get();
+        advanceMs(1000);
+        lease.renew();
+        lease.renew(older);
+        advanceMs(1500);
+        assertThat(lease.valid()).isTrue();
+    }
+
+    @Test
     void shouldCountAcrossTheNanoTimeWrap() {
         now.set(Long.MAX_VALUE - 500_000_000L);
         lease.renew();
