@@ -28,6 +28,7 @@ wait_port() { # wait_port PORT SECONDS
 sandbox_up() {
   local dir=$1 base=$2
   rm_cli sandbox up --dir "$dir" --base-port "$base" --masters "$3" --replicas-per-master "$4" >/dev/null
+  sed -i '/^router:/,$d' "$dir/ringmaster.yml" # replaced by the bench's own router section
   cat >>"$dir/ringmaster.yml" <<YAML
 router:
   hold_timeout: 30s

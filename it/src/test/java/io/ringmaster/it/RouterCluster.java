@@ -34,7 +34,8 @@ final class RouterCluster implements AutoCloseable {
     }
 
     /**
-     * Brings up 2 masters with one replica each (db3 under db1, db4 under db2) and writes the router section.
+     * Brings up 2 masters with one replica each (db3 under db1, db4 under db2) and writes the router section in
+     * place of the sandbox's.
      *
      * @param routerKeys extra {@code router:} keys, one per line, indented by two spaces (may be empty)
      */
@@ -42,7 +43,7 @@ final class RouterCluster implements AutoCloseable {
         Cluster c = Cluster.up(dir, basePort, 1);
         RouterCluster rc = new RouterCluster(c);
         try {
-            c.editConfig(y -> y + "router:\n" + routerKeys + "  listeners:\n"
+            c.editConfig(y -> y.substring(0, y.indexOf("router:\n")) + "router:\n" + routerKeys + "  listeners:\n"
                     + "    - {role: writer, listen: 127.0.0.1:" + rc.writerPort + "}\n"
                     + "    - {role: reader, listen: 127.0.0.1:" + rc.readerPort + "}\n"
                     + "    - {name: reporting, role: reader, listen: 127.0.0.1:" + rc.reportingPort

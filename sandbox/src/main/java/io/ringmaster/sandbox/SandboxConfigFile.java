@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /**
  * Renders the {@code ringmaster.yml} of a sandbox: every host on 127.0.0.1, roles {@code writer} (exclusive over the
  * masters, preferring db1) and {@code reader} (balanced over every host), a fast monitor (1 s checks, 2 s trap
- * period) on {@code basePort + 88}, root as the monitor account. The text is accepted by
+ * period) on {@code basePort + 88}, root as the monitor account, and the router's writer and reader listeners
+ * (run inside the monitor) on the spec's router ports. The text is accepted by
  * {@link io.ringmaster.core.config.ConfigLoader}. Stateless, thread-safe.
  */
 final class SandboxConfigFile {
@@ -25,8 +26,6 @@ final class SandboxConfigFile {
         l.add("# Ringmaster configuration of a local sandbox, written by `ringmaster sandbox up`: "
                 + spec.masters() + " master(s), " + spec.replicasPerMaster() + " replica(s) per master.");
         l.add("# Sandbox only: root connects from 127.0.0.1 without a password.");
-        l.add("# Reserved for the router: writer 127.0.0.1:" + spec.routerWriterPort() + ", reader 127.0.0.1:"
-                + spec.routerReaderPort() + ".");
         l.add("cluster: sandbox");
         l.add("monitor:");
         l.add("  listen: 127.0.0.1:" + spec.monitorPort());
@@ -45,6 +44,11 @@ final class SandboxConfigFile {
         l.add("roles:");
         l.add("  - {name: writer, mode: exclusive, hosts: [" + names(hosts, true) + "], prefer: db1}");
         l.add("  - {name: reader, mode: balanced, hosts: [" + names(hosts, false) + "]}");
+        l.add("# The router runs inside `ringmaster monitor`; applications connect here, never to a server.");
+        l.add("router:");
+        l.add("  listeners:");
+        l.add("    - {role: writer, listen: 127.0.0.1:" + spec.routerWriterPort() + "}");
+        l.add("    - {role: reader, listen: 127.0.0.1:" + spec.routerReaderPort() + "}");
         return String.join("\n", l) + "\n";
     }
 
