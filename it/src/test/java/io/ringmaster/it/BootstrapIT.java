@@ -59,6 +59,19 @@ class BootstrapIT {
             List<String> linkActions = again.actions().stream().map(BootstrapPlan.Action::description)
                     .filter(d -> d.startsWith("replicate from") || d.startsWith("read_only")).toList();
             assertThat(linkActions).isEmpty();
+
+            // a replica left with MariaDB's default slave_net_timeout would notice a dead writer only after 60 s
+            c.sql.exec(c.host("db3"), "SET GLOBAL slave_net_timeout = 60", "STOP SLAVE",
+                    "CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD = 30", "START SLAVE");
+            Bootstrap b = new Bootstrap(c.config, s -> { });
+            b.apply(b.plan(), Duration.ofSeconds(30));
+            assertThat(c.sql.queryString(c.host("db3"), "SELECT @@slave_net_timeout"))
+                    .isEqualTo(String.valueOf(Bootstrap.NET_TIMEOUT_SECONDS));
+            assertThat(Double.parseDouble(c.sql.queryString(c.host("db3"),
+                    "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+                            + " WHERE VARIABLE_NAME = 'SLAVE_HEARTBEAT_PERIOD'")))
+                    .isEqualTo(Bootstrap.NET_TIMEOUT_SECONDS / 2.0);
+            assertThat(c.sql.replicaLink(c.host("db3")).orElseThrow().threadsRunning()).isTrue();
         }
     }
 

@@ -16,7 +16,7 @@ class SafetyDrillsIT {
     void shouldFailOverFrozenWriterAndKeepItFencedAfterThaw(@TempDir Path dir) throws Exception {
         try (Cluster c = Cluster.up(dir, 25410, 1).startMonitor()) {
             c.sandbox.freeze("db1");
-            // the replicas notice after slave_net_timeout (5 s in the sandbox); then the monitor fails over
+            // the replicas notice after slave_net_timeout (4 s, as bootstrap sets it); then the monitor fails over
             await().atMost(Duration.ofSeconds(40)).until(() -> c.writer().filter("db2"::equals).isPresent());
             assertThat(c.readOnly("db2")).isFalse();
             c.sandbox.thaw("db1");

@@ -18,6 +18,9 @@ public interface Dialect {
     /** Forgets the replication connection (after STOP). */
     String resetReplicaAll();
 
+    /** Sets how often an idle source sends a heartbeat to this replica, s (replication stopped). */
+    String heartbeatPeriod(double seconds);
+
     /**
      * Points replication at a source, positioned by GTID (MariaDB: MASTER_USE_GTID=slave_pos).
      *

@@ -33,6 +33,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String heartbeatPeriod(double seconds) {
+        return "CHANGE MASTER TO MASTER_HEARTBEAT_PERIOD = " + String.format(Locale.ROOT, "%.3f", seconds);
+    }
+
+    @Override
     public String changeSource(String host, int port, String user, String password) {
         return "CHANGE MASTER TO MASTER_HOST=" + Dialect.quote(host) + ", MASTER_PORT=" + port
                 + ", MASTER_USER=" + Dialect.quote(user) + ", MASTER_PASSWORD=" + Dialect.quote(password)

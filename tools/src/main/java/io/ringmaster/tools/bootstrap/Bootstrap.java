@@ -49,7 +49,15 @@ public final class Bootstrap {
     /** The server settings bootstrap reads from each host. */
     private record Facts(long serverId, boolean logBin, boolean logSlaveUpdates, long domainId, long aiIncrement,
                          long aiOffset, boolean readOnly, boolean strictMode, boolean semiSyncMaster,
-                         boolean semiSyncReplica, String waitPoint, Optional<ReplicaLink> link) {}
+                         boolean semiSyncReplica, String waitPoint, long netTimeout, Optional<ReplicaLink> link) {}
+
+    /**
+     * The {@code slave_net_timeout} bootstrap sets, s: a replica notices a dead, frozen or cut-off source this soon
+     * (its heartbeat period becomes half of it at CHANGE MASTER). The monitor declares a writer dead only when its
+     * replicas lost it too, so this bounds failover time; MariaDB's default of 60 s would make it a minute.
+     * Orchestrator recommends 4 s for the same reason (docs/configuration-failure-detection.md).
+     */
+    public static final int NET_TIMEOUT_SECONDS = 4;
 
     /**
      * @param config the topology; the monitor account acts, the replication account is created
@@ -179,6 +187,22 @@ public final class Bootstrap {
                         stmts));
                 notes.add(h.name() + ": add 'rpl_semi_sync_slave_enabled = ON' under [mysqld] to keep it after a restart");
             }
+            if (f.netTimeout() > NET_TIMEOUT_SECONDS) {
+                List<String> stmts = new ArrayList<>(List.of("SET GLOBAL slave_net_timeout = " + NET_TIMEOUT_SECONDS));
+                String why = "";
+                if (f.link().isPresent()) {
+                    // the heartbeat period of a link is fixed at CHANGE MASTER: lower it too, or an idle source
+                    // would look dead every few seconds
+                    stmts.addAll(List.of(dialect.stopReplica(), dialect.heartbeatPeriod(NET_TIMEOUT_SECONDS / 2.0),
+                            dialect.startReplica()));
+                    why = ", its link's heartbeat every " + NET_TIMEOUT_SECONDS / 2.0 + " s";
+                }
+                actions.add(new BootstrapPlan.Action(h.name(), "slave_net_timeout " + f.netTimeout() + " -> "
+                        + NET_TIMEOUT_SECONDS + " s" + why + ": it notices a dead or frozen source in "
+                        + NET_TIMEOUT_SECONDS + " s, not " + f.netTimeout() + " s", stmts));
+                notes.add(h.name() + ": add 'slave_net_timeout = " + NET_TIMEOUT_SECONDS
+                        + "' under [mysqld] to keep it after a restart");
+            }
             if (!h.name().equals(writer) && !f.readOnly()) {
                 actions.add(new BootstrapPlan.Action(h.name(), "read_only OFF -> ON (not the writer)",
                         List.of("SET GLOBAL read_only = ON")));
@@ -297,7 +321,7 @@ public final class Bootstrap {
             try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@log_bin, @@log_slave_updates, "
                     + "@@gtid_domain_id, @@auto_increment_increment, @@auto_increment_offset, @@read_only, "
                     + "@@gtid_strict_mode, @@rpl_semi_sync_master_enabled, @@rpl_semi_sync_slave_enabled, "
-                    + "@@rpl_semi_sync_master_wait_point")) {
+                    + "@@rpl_semi_sync_master_wait_point, @@slave_net_timeout")) {
                 rs.next();
                 long serverId = rs.getLong(1);
                 boolean logBin = rs.getBoolean(2);
@@ -308,7 +332,7 @@ public final class Bootstrap {
                 boolean ro = rs.getBoolean(7);
                 boolean strict = rs.getBoolean(8);
                 return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict, rs.getBoolean(9),
-                        rs.getBoolean(10), rs.getString(11),
+                        rs.getBoolean(10), rs.getString(11), rs.getLong(12),
                         io.ringmaster.mysql.HostProbe.readLink(st, dialect));
             }
         }
