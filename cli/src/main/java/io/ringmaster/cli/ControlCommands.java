@@ -264,6 +264,12 @@ final class ControlCommands {
                     System.out.printf("    %s %s (%d ms) %s%n", st.path("ok").asBoolean() ? "ok  " : "FAIL",
                             st.path("step").asText(), st.path("millis").asLong(), st.path("detail").asText());
                 }
+                for (String when : new String[] {"before", "after"}) {
+                    rec.path("positions").path(when).fields().forEachRemaining(p -> System.out.printf(
+                            "    GTID %-6s %s: %s%n", when, p.getKey(), p.getValue().asText()));
+                }
+                long lost = rec.path("transactionsLost").asLong(-1);
+                System.out.printf("    transactions lost: %s%n", lost < 0 ? "unknown" : String.valueOf(lost));
             }
             return 0;
         }

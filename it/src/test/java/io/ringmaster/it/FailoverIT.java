@@ -63,6 +63,10 @@ class FailoverIT {
             assertThat(r.steps()).extracting(RecoveryRecord.StepRecord::step)
                     .anyMatch(s -> s.startsWith("wait until db2 has applied its relay log"))
                     .anyMatch(s -> s.startsWith("promote db2"));
+            assertThat(r.positions(true)).containsKeys("db1", "db2");
+            assertThat(r.positions(false)).as("db1 is dead: not asked again").containsOnlyKeys("db2");
+            // known; a transaction written to db1's binlog just before its last check and not yet sent could count
+            assertThat(r.transactionsLost()).isBetween(0L, 2L);
         }
     }
 }

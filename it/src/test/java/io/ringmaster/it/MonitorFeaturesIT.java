@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Monitor features beyond MMM on real servers: scheduled checksum, network check, careful start, forced move, pause. */
 class MonitorFeaturesIT {
@@ -60,17 +62,18 @@ class MonitorFeaturesIT {
         }
     }
 
-    @Test
-    void shouldStartPassiveWhenTwoMastersAreWritable(@TempDir Path dir) throws Exception {
-        try (Cluster c = Cluster.up(dir, 25750, 0)) {
-            c.sql.exec(c.host("db2"), "SET GLOBAL read_only = OFF");
+    @ParameterizedTest(name = "{0} writable besides db1")
+    @ValueSource(strings = {"db2", "db3"}) // the other master; a replica
+    void shouldStartPassiveWhenSeveralHostsAreWritable(String alsoWritable, @TempDir Path dir) throws Exception {
+        try (Cluster c = Cluster.up(dir, alsoWritable.equals("db2") ? 25750 : 25850, 1)) {
+            c.sql.exec(c.host(alsoWritable), "SET GLOBAL read_only = OFF");
             try (Monitor m = new Monitor(c.config, Clock.systemUTC()); HttpApi api = new HttpApi(m)) {
                 api.start();
                 m.start();
                 await().atMost(Duration.ofSeconds(15)).until(m::ready);
                 assertThat(m.state().mode()).isEqualTo(MonitorMode.PASSIVE);
                 Thread.sleep(2000);
-                assertThat(c.writableHosts()).containsExactlyInAnyOrder("db1", "db2"); // PASSIVE changes nothing
+                assertThat(c.writableHosts()).containsExactlyInAnyOrder("db1", alsoWritable); // PASSIVE changes nothing
                 Cli active = Cli.run("set-active", "--config", c.sandbox.configFile().toString());
                 assertThat(active.exit()).isZero();
                 await().atMost(Duration.ofSeconds(20)).until(() -> c.writableHosts().size() == 1

@@ -45,6 +45,9 @@ class SwitchoverIT {
             assertThat(c.readOnly("db1")).isTrue();
             assertThat(c.writableHosts()).containsExactly("db2");
             assertThat(c.monitor.state().sources()).containsEntry("db3", "db2");
+            Cli recoveries = Cli.run("recoveries", "--config", cfg);
+            assertThat(recoveries.out()).contains("SWITCHOVER db1 -> db2").contains("transactions lost: 0")
+                    .containsPattern("GTID after  db1: [0-9-,]+").containsPattern("GTID after  db2: [0-9-,]+");
             GtidPosition target = c.sql.binlogPosition(c.host("db2"));
             for (var h : c.config.hosts()) {
                 assertThat(c.sql.waitForGtid(h, target, Duration.ofSeconds(30), "test")).isTrue();

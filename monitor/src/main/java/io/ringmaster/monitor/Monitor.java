@@ -5,6 +5,7 @@ import io.ringmaster.core.analysis.WriterAnalysis;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
+import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.core.model.HostState;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.observe.HostObservation;
@@ -381,14 +382,15 @@ public final class Monitor implements AutoCloseable {
 
     /** First round after start: adopt the writable master when there is exactly one; refuse to guess otherwise. */
     private void firstLook(Map<String, HostObservation> obs) {
-        List<String> writable = config.masters().stream().map(HostConfig::name)
+        List<String> writableHosts = config.hosts().stream().map(HostConfig::name)
                 .filter(n -> obs.get(n) != null && obs.get(n).sqlOk() && !obs.get(n).readOnly()).toList();
+        List<String> writable = writableHosts.stream().filter(n -> config.host(n).isMaster()).toList();
         Optional<String> recorded = state.holder(writerRole);
-        log.info("first look at every host done: writable masters {}, recorded writer {}", writable,
+        log.info("first look at every host done: writable {}, recorded writer {}", writableHosts,
                 recorded.orElse("(none)"));
-        if (writable.size() > 1 && config.safety().carefulStartup()) {
+        if (writableHosts.size() > 1 && config.safety().carefulStartup()) {
             log.error("careful start-up: {} are all writable; switching to PASSIVE, fix by hand then set-active",
-                    writable);
+                    writableHosts);
             state = state.withMode(MonitorMode.PASSIVE, clock.instant());
             return;
         }
@@ -480,6 +482,12 @@ public final class Monitor implements AutoCloseable {
         Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
         during.put(writerRole, List.of());
         routes.publish(during, true, state.epoch());
+        GtidPosition oldBefore = change.from().map(f -> positionBefore(change, f)).orElse(null);
+        if (oldBefore != null) {
+            audit.position(true, change.from().get(), oldBefore.toString());
+        }
+        Optional.ofNullable(lastGood.get(change.to())).ifPresent(o ->
+                audit.position(true, o.host(), o.currentPos().toString()));
         try {
             awaitRouters(change, audit);
             waitOutLease(change, audit);
@@ -489,11 +497,14 @@ public final class Monitor implements AutoCloseable {
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
             heartbeatWrittenMicros = 0;
             long ms = Duration.between(audit.started(), clock.instant()).toMillis();
-            audit.finish(true, change.kind() + " done in " + ms + " ms: " + change.to() + " is the writer",
-                    clock.instant());
+            persist();
+            routes.publish(state.roles(), false, state.epoch()); // held connections go to the new writer now
             log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
                     state.epoch());
-            persist();
+            recordPositionsAfter(change, oldBefore, audit);
+            audit.finish(true, change.kind() + " done in " + ms + " ms: " + change.to() + " is the writer"
+                    + (audit.transactionsLost() > 0 ? "; " + audit.transactionsLost()
+                    + " transaction(s) of the old writer lost" : ""), clock.instant());
             hooks.after(change, audit, reason, state.epoch());
         } catch (StepRunner.StepFailed e) {
             audit.finish(false, e.getMessage(), clock.instant());
@@ -508,6 +519,56 @@ public final class Monitor implements AutoCloseable {
             }
         }
         return audit;
+    }
+
+    /**
+     * The old writer's {@code gtid_binlog_pos} as the change starts: read from it for a switchover (it answers),
+     * else the last one seen. Bounded by the check timeout.
+     */
+    private GtidPosition positionBefore(WriterChange change, String from) {
+        if (change.kind() == WriterChange.Kind.SWITCHOVER) {
+            try {
+                return quick.binlogPosition(config.host(from));
+            } catch (SQLException e) {
+                log.warn("cannot read {}'s GTID position for the audit record: {}", from, SqlErrors.describe(e));
+            }
+        }
+        HostObservation last = lastGood.get(from);
+        return last == null ? null : last.binlogPos();
+    }
+
+    /**
+     * After the steps: the new writer's position (and the old writer's, when it still answers), and how many of the
+     * transactions the old writer had as the change started the new writer lacks: 0 unless forced, for a
+     * switchover; for a failover a lower bound, since what the old writer wrote after it was last seen is not
+     * known. Best effort, bounded by the check timeout per host.
+     */
+    private void recordPositionsAfter(WriterChange change, GtidPosition oldBefore, RecoveryRecord audit) {
+        GtidPosition to;
+        try {
+            to = quick.currentPosition(config.host(change.to()));
+        } catch (SQLException e) {
+            log.warn("[{}] cannot read {}'s GTID position for the audit record: {}", audit.id(), change.to(),
+                    SqlErrors.describe(e));
+            return;
+        }
+        audit.position(false, change.to(), to.toString());
+        if (change.from().isEmpty()) {
+            audit.transactionsLost(0);
+            return;
+        }
+        if (change.kind() == WriterChange.Kind.SWITCHOVER) {
+            try {
+                audit.position(false, change.from().get(), quick.binlogPosition(config.host(change.from().get()))
+                        .toString());
+            } catch (SQLException e) {
+                log.warn("[{}] cannot read {}'s final GTID position: {}", audit.id(), change.from().get(),
+                        SqlErrors.describe(e));
+            }
+        }
+        if (oldBefore != null) {
+            audit.transactionsLost(to.missingFrom(oldBefore));
+        }
     }
 
     /**

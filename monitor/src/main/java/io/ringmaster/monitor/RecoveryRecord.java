@@ -2,11 +2,14 @@ package io.ringmaster.monitor;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The audit record of one writer change (failover, switchover or initial promotion): every step with its
- * timing and outcome. Filled in by one thread, then published; reads after {@link #finish} are safe.
+ * timing and outcome, the GTID positions of the old and new writer before and after, and the transactions lost.
+ * Filled in by one thread, then published; reads after {@link #finish} are safe.
  */
 public final class RecoveryRecord {
     /** One executed step. */
@@ -22,6 +25,9 @@ public final class RecoveryRecord {
     private volatile Instant finished;
     private volatile boolean success;
     private volatile String outcome = "running";
+    private final Map<String, String> positionsBefore = new LinkedHashMap<>();
+    private final Map<String, String> positionsAfter = new LinkedHashMap<>();
+    private volatile long transactionsLost = -1;
 
     RecoveryRecord(String id, String kind, String from, String to, String reason, Instant started) {
         this.id = id;
@@ -34,6 +40,15 @@ public final class RecoveryRecord {
 
     synchronized void add(StepRecord step) {
         steps.add(step);
+    }
+
+    /** Records {@code host}'s GTID position (text form) before the first step, or after the last. */
+    synchronized void position(boolean before, String host, String gtidPosition) {
+        (before ? positionsBefore : positionsAfter).put(host, gtidPosition);
+    }
+
+    void transactionsLost(long n) {
+        transactionsLost = n;
     }
 
     void finish(boolean ok, String text, Instant at) {
@@ -80,5 +95,23 @@ public final class RecoveryRecord {
 
     public synchronized List<StepRecord> steps() {
         return List.copyOf(steps);
+    }
+
+    /**
+     * GTID positions by host name, text form: the old writer's {@code gtid_binlog_pos} (read as a switchover
+     * starts; for a failover, the last one seen) and the new writer's {@code gtid_current_pos}, before the first
+     * step or after the last.
+     */
+    public synchronized Map<String, String> positions(boolean before) {
+        return Map.copyOf(before ? positionsBefore : positionsAfter);
+    }
+
+    /**
+     * Transactions the old writer had as the change started (its "before" position) that the new writer lacks
+     * after it: 0 for a switchover unless forced; for a failover, a lower bound (what the old writer wrote after the
+     * monitor last reached it is not known); -1 when not known.
+     */
+    public long transactionsLost() {
+        return transactionsLost;
     }
 }

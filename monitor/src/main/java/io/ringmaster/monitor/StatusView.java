@@ -144,6 +144,11 @@ public final class StatusView {
             steps.add(se);
         }
         e.put("steps", steps);
+        Map<String, Object> positions = new LinkedHashMap<>();
+        positions.put("before", new java.util.TreeMap<>(r.positions(true)));
+        positions.put("after", new java.util.TreeMap<>(r.positions(false)));
+        e.put("positions", positions);
+        e.put("transactionsLost", r.transactionsLost());
         return e;
     }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param failoverBlockPeriod at most one automatic failover in this period unless an operator acknowledges
  *                            (orchestrator's RecoveryPeriodBlockSeconds); zero disables the block
  * @param waitForOtherMaster  in WAIT mode, how long to wait for every master to be ONLINE before going ACTIVE
- * @param carefulStartup      go PASSIVE at start when more than one master is writable (MMM's careful_startup)
+ * @param carefulStartup      go PASSIVE at start when more than one host is writable (MMM's careful_startup)
  */
 public record SafetyConfig(List<String> pingTargets, Duration writerLease, Duration failoverBlockPeriod,
                            Duration waitForOtherMaster, boolean carefulStartup) {
