@@ -78,6 +78,53 @@ class MainTest {
     }
 
     @Test
+    void shouldTakeMmmFilesAsTheConfigurationOfAnyVerb(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mmm_common.conf"), """
+                active_master_role writer
+                <host default>
+                    replication_user     replication
+                    replication_password repl-s3cret
+                </host>
+                <host db1>
+                    ip   127.0.0.1
+                    mode master
+                    peer db2
+                </host>
+                <host db2>
+                    ip         127.0.0.1
+                    mysql_port 3307
+                    mode       master
+                    peer db1
+                </host>
+                <role writer>
+                    hosts db1, db2
+                    mode  exclusive
+                </role>
+                """);
+        Path mon = Files.writeString(dir.resolve("mmm_mon.conf"), """
+                include mmm_common.conf
+                <monitor>
+                    ip   127.0.0.1
+                    port 1
+                </monitor>
+                <host default>
+                    monitor_user     mmm_monitor
+                    monitor_password mon-s3cret
+                </host>
+                """);
+
+        Run r = run("checks", "--config", mon.toString());
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("ringmaster: cannot reach the monitor").contains("127.0.0.1:1")
+                .doesNotContain("s3cret");
+        Run bad = run("checks", "--config", Files.writeString(dir.resolve("bad_mon.conf"),
+                "include mmm_common.conf\n<monitor>\n    port seventy\n</monitor>\n").toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("bad_mon.conf").contains("port");
+    }
+
+    @Test
     void shouldRefuseAnUnknownCheckNameWithExitTwo(@TempDir Path dir) throws Exception {
         Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
 
