@@ -2,10 +2,8 @@ package io.ringmaster.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringmaster.core.config.ConfigLoader;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.routing.RouteTable;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,14 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RoutePublisherTest {
-    private static final RingmasterConfig CONFIG = ConfigLoader.parse("""
-            credentials:
-              monitor: {user: mon, password: pw}
-              replication: {user: repl, password: pw}
-            hosts:
-              - {name: db1, address: 127.0.0.1, port: 3306}
-              - {name: db2, address: 127.0.0.1, port: 3307}
-            """, "test.yml", Path.of("."), null, k -> null);
+    private static final RingmasterConfig CONFIG = TestConfigs.twoMasters("");
     private static final Duration NO_WAIT = Duration.ZERO;
 
     private final RoutePublisher routes = new RoutePublisher(CONFIG, Clock.systemUTC(), 1);

@@ -2,9 +2,7 @@ package io.ringmaster.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringmaster.core.config.ConfigLoader;
 import io.ringmaster.core.config.RingmasterConfig;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,15 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SelfCheckTest {
     private static final long MS = 1_000_000;
-    private static final RingmasterConfig CONFIG = ConfigLoader.parse("""
-            monitor: {check_period: 1s, timeout: 1s}
-            credentials:
-              monitor: {user: mon, password: pw}
-              replication: {user: repl, password: pw}
-            hosts:
-              - {name: db1, address: 127.0.0.1, port: 3306}
-              - {name: db2, address: 127.0.0.1, port: 3307}
-            """, "test.yml", Path.of("."), null, k -> null);
+    private static final RingmasterConfig CONFIG = TestConfigs.twoMasters("monitor: {check_period: 1s, timeout: 1s}\n");
 
     private final AtomicLong nanos = new AtomicLong(5_000 * MS);
     private final AtomicLong wallMs = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
