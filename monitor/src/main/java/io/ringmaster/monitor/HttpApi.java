@@ -116,6 +116,10 @@ public final class HttpApi implements AutoCloseable {
                                     Math.max(0, Long.parseLong(query.getOrDefault("wait", "0")))));
                             String router = query.getOrDefault("router", "");
                             RouteTable t;
+                            if (router.length() > 200) {
+                                error(ex, 400, "router must be at most 200 characters");
+                                return;
+                            }
                             if (!router.isBlank()) {
                                 long leaseMs = Long.parseLong(query.getOrDefault("lease", "0"));
                                 if (leaseMs < 0 || leaseMs > MAX_LEASE_MS) {
