@@ -125,15 +125,16 @@ final class RoutePublisher {
      * Waits until every standalone router has applied {@code version} (or a newer table), or has had its lease run
      * out since its last poll, so none can be routing writes on an older table. Bounded by the longest lease.
      *
-     * @return one line per router that was still following: who, and how it let go, with the time waited (ms)
+     * @return one line per router still following (its lease not run out): who, and how it let go, with the time
+     *         waited (ms)
      */
     List<String> awaitFollowers(long version) throws InterruptedException {
         long start = System.nanoTime();
         List<String> out = new ArrayList<>();
         Map<String, Follower> pending = new LinkedHashMap<>();
         followers.forEach((id, f) -> {
-            if (f.applied() < version && !f.leaseRunOut(start)) {
-                pending.put(id, f);
+            if (!f.leaseRunOut(start)) {
+                pending.put(id, f); // those that already applied it are reported at once
             }
         });
         lock.lock();

@@ -56,6 +56,16 @@ class RoutePublisherTest {
     }
 
     @Test
+    void shouldReportARouterThatAppliedTheTableBeforeTheWaitBegan() throws Exception {
+        routes.publish(Map.of("writer", List.of()), true, 1);
+        long held = routes.current().version();
+        routes.await(held, NO_WAIT, () -> false, "quick", Duration.ofSeconds(30));
+
+        assertThat(routes.awaitFollowers(held)).singleElement().asString()
+                .startsWith("quick applied table " + held + " in ");
+    }
+
+    @Test
     void shouldStopWaitingForASilentRouterOnceItsLeaseRanOut() throws Exception {
         routes.publish(Map.of("writer", List.of("db1")), false, 1);
         long v1 = routes.current().version();
