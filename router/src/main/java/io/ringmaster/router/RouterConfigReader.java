@@ -1,15 +1,13 @@
 package io.ringmaster.router;
 
 import io.ringmaster.core.config.ConfigException;
+import io.ringmaster.core.config.ConfigLoader;
 import io.ringmaster.core.config.Durations;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
 import io.ringmaster.core.config.YamlSection;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,15 +59,7 @@ public final class RouterConfigReader {
      * @throws ConfigException when the file cannot be read or the section is invalid
      */
     public static Optional<RouterConfig> read(Path file, RingmasterConfig cluster) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), "", "no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
-        }
-        return parse(text, file.toString(), cluster, System::getenv);
+        return parse(ConfigLoader.readText(file), file.toString(), cluster, System::getenv);
     }
 
     /**

@@ -34,6 +34,21 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
+     * Reads a configuration file as UTF-8 text.
+     *
+     * @throws ConfigException naming the file when it does not exist or cannot be read
+     */
+    public static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "", "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
      * Loads a file, resolving {@code ${VAR}} from the process environment.
      *
      * @throws ConfigException when the file cannot be read or is not a valid configuration
@@ -49,14 +64,7 @@ public final class ConfigLoader {
      * @throws ConfigException when the file cannot be read or is not a valid configuration
      */
     public static RingmasterConfig load(Path file, Function<String, String> env) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file.toString(), "", "no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), "", "cannot read: " + e.getMessage());
-        }
+        String text = readText(file);
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), dir, file, env);
     }
