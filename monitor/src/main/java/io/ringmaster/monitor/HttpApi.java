@@ -111,9 +111,9 @@ public final class HttpApi implements AutoCloseable {
                         case "checks" -> send(ex, 200, StatusView.checks(monitor));
                         case "recoveries" -> send(ex, 200, StatusView.recoveries(monitor));
                         case "routes" -> {
-                            long after = Long.parseLong(query.getOrDefault("after", "-1"));
-                            Duration wait = Duration.ofMillis(Math.min(MAX_WAIT_MS,
-                                    Math.max(0, Long.parseLong(query.getOrDefault("wait", "0")))));
+                            long after = number(query, "after", -1);
+                            Duration wait = Duration.ofMillis(Math.min(MAX_WAIT_MS, Math.max(0,
+                                    number(query, "wait", 0))));
                             String router = query.getOrDefault("router", "");
                             RouteTable t;
                             if (router.length() > 200) {
@@ -121,7 +121,7 @@ public final class HttpApi implements AutoCloseable {
                                 return;
                             }
                             if (!router.isBlank()) {
-                                long leaseMs = Long.parseLong(query.getOrDefault("lease", "0"));
+                                long leaseMs = number(query, "lease", 0);
                                 if (leaseMs < 0 || leaseMs > MAX_LEASE_MS) {
                                     error(ex, 400, "lease must be 0.." + MAX_LEASE_MS + " ms, not " + leaseMs);
                                     return;
@@ -185,8 +185,8 @@ public final class HttpApi implements AutoCloseable {
                 }
             } catch (CommandRefused e) {
                 error(ex, e.status(), e.getMessage());
-            } catch (NumberFormatException e) {
-                error(ex, 400, "bad number in query: " + e.getMessage());
+            } catch (BadQuery e) {
+                error(ex, 400, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 error(ex, 503, "interrupted");
@@ -194,6 +194,26 @@ public final class HttpApi implements AutoCloseable {
                 log.error("API {} {} failed", method, path, e);
                 error(ex, 500, "internal error: " + e);
             }
+        }
+    }
+
+    /** A query parameter that is not what the API expects; the message names it. */
+    private static final class BadQuery extends RuntimeException {
+        BadQuery(String message) {
+            super(message);
+        }
+    }
+
+    private static long number(Map<String, String> query, String name, long absent) {
+        String v = query.get(name);
+        if (v == null || v.isEmpty()) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new BadQuery("query parameter '" + name + "' must be a whole number, not '"
+                    + (v.length() > 40 ? v.substring(0, 40) + "..." : v) + "'");
         }
     }
 
