@@ -257,7 +257,13 @@ public final class Bootstrap {
             try {
                 sql.exec(config.host(a.host()), a.statements().toArray(String[]::new));
             } catch (SQLException e) {
-                throw new BootstrapException(a.host() + ": " + a.description() + " failed: " + SqlErrors.describe(e)
+                // a server's error may quote the statement, which may hold the replication password
+                String why = SqlErrors.describe(e);
+                String pw = config.replicationUser().password().reveal();
+                if (!pw.isEmpty()) {
+                    why = why.replace(pw, "****");
+                }
+                throw new BootstrapException(a.host() + ": " + a.description() + " failed: " + why
                         + " (" + done + " of " + plan.actions().size() + " changes were applied before it)");
             }
             done++;
