@@ -53,7 +53,8 @@ final class SandboxCommand implements Runnable {
             "Create a sandbox in DIR and leave it running.",
             "Starts N masters and K replicas per master on 127.0.0.1 ports P+1, P+2, ... (db1..dbN are the masters,"
                     + " then the replicas, master 1's first), builds replication and writes DIR/ringmaster.yml."
-                    + " Ports P+46 and P+47 are reserved for the router, P+88 is the monitor's.",
+                    + " The router inside `ringmaster monitor` listens on P+46 (writer) and P+47 (readers);"
+                    + " P+88 is the monitor's API.",
             "SANDBOX ONLY: root connects from 127.0.0.1 without a password."})
     static final class Up implements Callable<Integer> {
         @Option(names = "--dir", required = true, paramLabel = "DIR", description = "New or empty folder for the sandbox.")
