@@ -15,6 +15,7 @@ public final class Obs {
     private Instant at = Instant.EPOCH;
     private boolean reachable = true;
     private boolean sqlOk = true;
+    private boolean refused;
     private String error = "";
     private long domain;
     private long uptime = 1000;
@@ -43,6 +44,13 @@ public final class Obs {
         reachable = false;
         sqlOk = false;
         error = why;
+        return this;
+    }
+
+    /** The server port refused the TCP connection: the server process is gone. */
+    public Obs refused(String why) {
+        unreachable(why);
+        refused = true;
         return this;
     }
 
@@ -103,6 +111,9 @@ public final class Obs {
     }
 
     public HostObservation build() {
+        if (refused) {
+            return HostObservation.refused(host, at, error);
+        }
         if (!sqlOk) {
             return HostObservation.failed(host, at, reachable, error);
         }
@@ -111,6 +122,6 @@ public final class Obs {
                 sql ? "" : "Duplicate entry '1' for key 'PRIMARY'", true, received == null ? pos : received,
                 OptionalLong.of(lag.map(Duration::toSeconds).orElse(0L))));
         return new HostObservation(host, at, true, true, "", source != null, 100 + host.hashCode() % 100, domain,
-                uptime, pos, pos, link, lag);
+                uptime, pos, pos, link, lag, false);
     }
 }

@@ -358,7 +358,7 @@ class SafetyInvariantsProperties {
                     sqlThread ? 0 : 1062, sqlThread ? "" : "Duplicate entry", true, received,
                     OptionalLong.of(lagging ? 30 : 0)));
             return new HostObservation(host, at, true, true, "", source != null, serverId, domain, uptime, pos, pos,
-                    link, Optional.of(Duration.ofSeconds(lagging ? 30 : 0)));
+                    link, Optional.of(Duration.ofSeconds(lagging ? 30 : 0)), false);
         }
 
         /** Remembers what the monitor saw; true when it shows a restart or lost transactions. */

@@ -36,15 +36,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -64,6 +60,13 @@ import org.slf4j.MDC;
 public final class Monitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monitor.class);
     private static final int KEPT_RECOVERIES = 50;
+    /**
+     * Time between rounds while a host is suspect (a failed check, or a lost IO thread below the writer), ms: the
+     * monitor looks at every host this often until the verdict, instead of once per check period.
+     */
+    static final long FAST_PERIOD_MS = 100;
+    /** Fast rounds stop after this long of unbroken suspicion (a partition that lasts), ms. */
+    static final long FAST_PROBING_MAX_MS = 30_000;
 
     private final RingmasterConfig config;
     private final Clock clock;
@@ -72,12 +75,18 @@ public final class Monitor implements AutoCloseable {
     private final SqlActions sql;
     private final SqlActions quick;
     private final StepRunner runner;
+    private final ReturnFence returnFence;
     private final Journal journal;
     private final StateStore store;
     private final String writerRole;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ThreadPoolExecutor probes;
+    private final Prober prober;
+    private final WriterWatch writerWatch;
     private final ScheduledExecutorService loop;
+    private final Object scheduling = new Object();
+    private ScheduledFuture<?> nextRound;
+    private boolean wakeRequested;
+    private Instant suspectSince;
     private final Map<String, HostObservation> lastObservation = new ConcurrentHashMap<>();
     private final Map<String, HostObservation> lastGood = new ConcurrentHashMap<>();
     private final Deque<RecoveryRecord> recoveries = new ArrayDeque<>();
@@ -120,10 +129,11 @@ public final class Monitor implements AutoCloseable {
                 config.monitor().actionTimeout());
         this.quick = new SqlActions(MariaDbDialect.INSTANCE, config.monitorUser(), config.replicationUser(),
                 config.monitor().checkTimeout());
-        this.runner = new StepRunner(config, sql, quick, clock);
         this.store = new StateStore(config.monitor().stateFile());
         this.journal = new Journal(config.monitor().stateFile());
         this.writerRole = config.writerRole().map(RoleConfig::name).orElse("");
+        this.returnFence = new ReturnFence(config, sql, h -> state.holder(writerRole).filter(h::equals).isPresent());
+        this.runner = new StepRunner(config, sql, quick, returnFence, clock);
         Instant now = clock.instant();
         this.state = store.load().map(this::withCurrentHosts).orElseGet(() -> new ClusterState(
                 config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config), 0, now));
@@ -140,10 +150,11 @@ public final class Monitor implements AutoCloseable {
                         findings.put(key, text);
                     }
                 }) : null;
-        int n = config.hosts().size();
-        this.probes = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 4),
-                Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
-        this.loop = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-monitor"));
+        this.prober = new Prober(config, probe, clock);
+        this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), this::wake, FAST_PERIOD_MS);
+        ScheduledThreadPoolExecutor rounds = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-monitor"));
+        rounds.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() does not wait for the next round
+        this.loop = rounds;
         this.watchdog = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-pause-watch"));
     }
 
@@ -176,7 +187,8 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.RUNNING;
         selfCheck.started();
-        loop.scheduleWithFixedDelay(this::round, 0, config.monitor().checkPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        scheduleNextRound(0);
+        writerWatch.start();
         watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
         if (checksum != null) {
             checksum.start();
@@ -196,8 +208,11 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.close();
         }
-        loop.shutdown();
-        probes.shutdown();
+        writerWatch.close();
+        returnFence.close();
+        synchronized (scheduling) {
+            loop.shutdown();
+        }
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
         try {
@@ -205,14 +220,11 @@ public final class Monitor implements AutoCloseable {
                 log.warn("monitor round still running after {} ms; interrupting it", waitMs);
                 loop.shutdownNow();
             }
-            if (!probes.awaitTermination(config.monitor().checkTimeout().toMillis() * 4, TimeUnit.MILLISECONDS)) {
-                probes.shutdownNow();
-            }
         } catch (InterruptedException e) {
             loop.shutdownNow();
-            probes.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        prober.close();
         log.info("monitor stopped");
     }
 
@@ -251,41 +263,90 @@ public final class Monitor implements AutoCloseable {
         } finally {
             selfCheck.roundEnded();
             MDC.remove("cluster");
+            scheduleNextRound(suspicious() ? FAST_PERIOD_MS : config.monitor().checkPeriod().toMillis());
         }
+    }
+
+    /** Schedules the next round in {@code delayMs}, or at once when a wake-up came during this one. */
+    private void scheduleNextRound(long delayMs) {
+        synchronized (scheduling) {
+            if (loop.isShutdown()) {
+                return;
+            }
+            long delay = wakeRequested ? 0 : delayMs;
+            wakeRequested = false;
+            if (nextRound != null) {
+                nextRound.cancel(false);
+            }
+            nextRound = loop.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Asks for a round now (the writer watch lost the writer); a round already running is followed by another at
+     * once. Thread-safe.
+     */
+    private void wake(String why) {
+        synchronized (scheduling) {
+            if (loop.isShutdown()) {
+                return;
+            }
+            if (nextRound != null && nextRound.getDelay(TimeUnit.MILLISECONDS) > 0 && nextRound.cancel(false)) {
+                log.debug("round now: {}", why);
+                nextRound = loop.schedule(this::round, 0, TimeUnit.MILLISECONDS);
+            } else {
+                wakeRequested = true;
+            }
+        }
+    }
+
+    /**
+     * Whether the next round should come after {@link #FAST_PERIOD_MS} instead of the check period: a host that
+     * holds a role (or the writer) failed its last check, or a host replicating from the writer lost its IO thread;
+     * for at most {@link #FAST_PROBING_MAX_MS} of unbroken suspicion. Round thread only.
+     */
+    private boolean suspicious() {
+        ClusterState s = state;
+        Optional<String> writer = s.holder(writerRole).or(() -> Optional.ofNullable(strandedWriter));
+        boolean suspect = false;
+        for (HostObservation o : lastObservation.values()) {
+            boolean holdsRole = !s.rolesOf(o.host()).isEmpty() || writer.filter(o.host()::equals).isPresent();
+            HostRecord r = s.host(o.host());
+            boolean falling = r != null && r.state() == HostState.ONLINE;
+            if (!o.sqlOk() && (holdsRole || falling)) {
+                suspect = true;
+            }
+            if (o.sqlOk() && writer.isPresent() && writer.get().equals(s.sources().get(o.host()))
+                    && o.replication().filter(l -> !l.ioRunning()).isPresent()) {
+                suspect = true;
+            }
+        }
+        Instant now = clock.instant();
+        if (!suspect) {
+            suspectSince = null;
+            return false;
+        }
+        if (suspectSince == null) {
+            suspectSince = now;
+        }
+        return Duration.between(suspectSince, now).toMillis() < FAST_PROBING_MAX_MS;
     }
 
     private Map<String, HostObservation> probeAll() {
         OptionalLong writerId = state.holder(writerRole).map(lastGood::get)
                 .map(o -> OptionalLong.of(o.serverId())).orElse(OptionalLong.empty());
-        Map<String, Future<HostProbe.Result>> futures = new LinkedHashMap<>();
-        for (HostConfig h : config.hosts()) {
-            futures.put(h.name(), probes.submit(() -> probe.probe(h, writerId)));
-        }
-        long bound = selfCheck.checkBoundMs();
-        long deadline = System.nanoTime() + bound * 1_000_000;
+        java.util.Set<String> suspects = new java.util.HashSet<>();
+        lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> suspects.add(o.host()));
         Map<String, HostObservation> out = new LinkedHashMap<>();
         long written = heartbeatWrittenMicros;
-        for (Map.Entry<String, Future<HostProbe.Result>> e : futures.entrySet()) {
-            HostObservation o;
-            try {
-                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                HostProbe.Result r = e.getValue().get(left, TimeUnit.MILLISECONDS);
-                o = r.observation();
-                if (o.sqlOk() && r.heartbeatMicros().isPresent() && written > 0) {
-                    long lagUs = Math.max(0, written - r.heartbeatMicros().getAsLong());
-                    o = o.withLag(Optional.of(Duration.ofNanos(lagUs * 1000)));
-                }
-            } catch (TimeoutException ex) {
-                e.getValue().cancel(true);
-                o = HostObservation.failed(e.getKey(), clock.instant(), true, "check timed out after " + bound + " ms");
-            } catch (ExecutionException ex) {
-                o = HostObservation.failed(e.getKey(), clock.instant(), false, "check failed: " + ex.getCause());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                o = HostObservation.failed(e.getKey(), clock.instant(), false, "interrupted");
+        prober.probeAll(writerId, suspects, selfCheck.checkBoundMs(), FAST_PERIOD_MS).forEach((host, r) -> {
+            HostObservation o = r.observation();
+            if (o.sqlOk() && r.heartbeatMicros().isPresent() && written > 0) {
+                long lagUs = Math.max(0, written - r.heartbeatMicros().getAsLong());
+                o = o.withLag(Optional.of(Duration.ofNanos(lagUs * 1000)));
             }
-            out.put(e.getKey(), o);
-        }
+            out.put(host, o);
+        });
         return out;
     }
 
@@ -482,6 +543,7 @@ public final class Monitor implements AutoCloseable {
         Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
         during.put(writerRole, List.of());
         routes.publish(during, true, state.epoch());
+        change.from().filter(f -> change.kind() == WriterChange.Kind.FAILOVER).ifPresent(f -> recordDetection(f, audit));
         GtidPosition oldBefore = change.from().map(f -> positionBefore(change, f)).orElse(null);
         if (oldBefore != null) {
             audit.position(true, change.from().get(), oldBefore.toString());
@@ -491,14 +553,19 @@ public final class Monitor implements AutoCloseable {
         try {
             awaitRouters(change, audit);
             waitOutLease(change, audit);
-            runner.run(change, audit, forced);
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
             roles.put(writerRole, List.of(change.to()));
+            java.util.Set<String> down = new java.util.HashSet<>();
+            lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> down.add(o.host()));
+            down.remove(change.to());
+            long epoch = state.epoch() + 1;
+            // held connections go to the new writer the moment it is writable, not after the replicas moved
+            runner.run(change, audit, forced, new StepRunner.Context(down, () -> routes.publish(roles, false, epoch)));
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
             heartbeatWrittenMicros = 0;
             long ms = Duration.between(audit.started(), clock.instant()).toMillis();
             persist();
-            routes.publish(state.roles(), false, state.epoch()); // held connections go to the new writer now
+            routes.publish(state.roles(), false, state.epoch());
             log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
                     state.epoch());
             recordPositionsAfter(change, oldBefore, audit);
@@ -519,6 +586,22 @@ public final class Monitor implements AutoCloseable {
             }
         }
         return audit;
+    }
+
+    /**
+     * How the failed writer was found dead, for the audit record: when its checks began to fail (the first failing
+     * check of the current run of failures), and whether its port refused connections (a crash: no trap period)
+     * or it stopped answering (a timeout: a frozen or cut-off server, after the trap period).
+     */
+    private void recordDetection(String from, RecoveryRecord audit) {
+        HostRecord r = state.host(from);
+        HostObservation o = lastObservation.get(from);
+        Instant first = r == null ? null : r.checks().values().stream().filter(c -> !c.passing())
+                .map(io.ringmaster.core.state.CheckStatus::failingSince).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
+        String evidence = o == null || o.sqlOk() ? "unknown" : o.refused() ? "refused" : o.reachable() ? "timeout"
+                : "unreachable";
+        audit.detection(first, evidence);
     }
 
     /**

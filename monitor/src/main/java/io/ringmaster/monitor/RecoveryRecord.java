@@ -28,6 +28,8 @@ public final class RecoveryRecord {
     private final Map<String, String> positionsBefore = new LinkedHashMap<>();
     private final Map<String, String> positionsAfter = new LinkedHashMap<>();
     private volatile long transactionsLost = -1;
+    private volatile Instant firstFailureAt;
+    private volatile String evidence = "";
 
     RecoveryRecord(String id, String kind, String from, String to, String reason, Instant started) {
         this.id = id;
@@ -45,6 +47,27 @@ public final class RecoveryRecord {
     /** Records {@code host}'s GTID position (text form) before the first step, or after the last. */
     synchronized void position(boolean before, String host, String gtidPosition) {
         (before ? positionsBefore : positionsAfter).put(host, gtidPosition);
+    }
+
+    /**
+     * How a failover's old writer was found dead.
+     *
+     * @param firstFailure when its checks began to fail (null when unknown)
+     * @param how          {@code refused} (its port answered RST: crashed), {@code timeout}, {@code unreachable}
+     */
+    void detection(Instant firstFailure, String how) {
+        firstFailureAt = firstFailure;
+        evidence = how;
+    }
+
+    /** When the old writer's checks began to fail (failovers only), or null. */
+    public Instant firstFailureAt() {
+        return firstFailureAt;
+    }
+
+    /** How the old writer was found dead (failovers only): refused, timeout, unreachable; "" otherwise. */
+    public String evidence() {
+        return evidence;
     }
 
     void transactionsLost(long n) {

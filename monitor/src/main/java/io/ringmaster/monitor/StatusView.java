@@ -131,6 +131,12 @@ public final class StatusView {
         e.put("to", r.to());
         e.put("reason", r.reason());
         e.put("started", r.started().toString());
+        if (r.firstFailureAt() != null) {
+            e.put("firstFailureAt", r.firstFailureAt().toString());
+        }
+        if (!r.evidence().isEmpty()) {
+            e.put("evidence", r.evidence());
+        }
         e.put("finished", r.finished() == null ? null : r.finished().toString());
         e.put("success", r.success());
         e.put("outcome", r.outcome());

@@ -11,7 +11,16 @@ import io.ringmaster.mysql.SqlErrors;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +35,9 @@ final class StepRunner {
     private final RingmasterConfig config;
     private final SqlActions sql;
     private final SqlActions quick;
+    private final SqlActions brief;
+    private final SqlActions patient;
+    private final ReturnFence returnFence;
     private final Clock clock;
 
     /** A mandatory step failed; the message says which and why. */
@@ -40,11 +52,36 @@ final class StepRunner {
      * @param quick actions bounded by the check timeout, for best-effort steps on a host presumed dead (so a
      *              frozen old writer delays a failover by one check timeout at most)
      */
-    StepRunner(RingmasterConfig config, SqlActions sql, SqlActions quick, Clock clock) {
+    StepRunner(RingmasterConfig config, SqlActions sql, SqlActions quick, ReturnFence returnFence, Clock clock) {
         this.config = config;
         this.sql = sql;
         this.quick = quick;
+        this.brief = new SqlActions(sql.dialect(), config.monitorUser(), config.replicationUser(),
+                Duration.ofMillis(Math.min(DOWN_HOST_ATTEMPT_MS, config.monitor().checkTimeout().toMillis())));
+        this.patient = new SqlActions(sql.dialect(), config.monitorUser(), config.replicationUser(),
+                config.monitor().catchUpTimeout());
+        this.returnFence = returnFence;
         this.clock = clock;
+    }
+
+    /**
+     * Bound on one attempt to reach a host that failed this round's checks, ms: a live server on a LAN answers a
+     * connect and a statement well within it, and a frozen one must not hold a failover up for a whole timeout.
+     */
+    static final long DOWN_HOST_ATTEMPT_MS = 250;
+
+    /**
+     * What a change runs with besides its steps.
+     *
+     * @param down     hosts that failed this round's checks: tried briefly (fence), or not at all (promote guard,
+     *                 peers to fetch from)
+     * @param promoted called once, right after the new writer was made writable, before the steps that follow
+     *                 (so the router releases held connections then, not after the replicas moved)
+     */
+    record Context(Set<String> down, Runnable promoted) {
+        static Context none() {
+            return new Context(Set.of(), () -> { });
+        }
     }
 
     /**
@@ -54,12 +91,22 @@ final class StepRunner {
      *               of transactions not applied) and the change goes on
      * @throws StepFailed when a mandatory step fails (after the rollback ran)
      */
-    void run(WriterChange change, RecoveryRecord audit, boolean forced) throws StepFailed {
+    void run(WriterChange change, RecoveryRecord audit, boolean forced, Context context) throws StepFailed {
         boolean promoted = false;
-        for (Step step : change.steps()) {
+        List<Step> steps = change.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
             try {
-                runStep(step, audit, change, forced);
-                promoted |= step instanceof Step.Promote;
+                runStep(step, audit, change, forced, context);
+                if (step instanceof Step.Promote) {
+                    promoted = true;
+                    long t0 = System.nanoTime();
+                    context.promoted().run();
+                    audit.add(new RecoveryRecord.StepRecord("route writes to " + step.host(), true,
+                            (System.nanoTime() - t0) / 1_000_000, ""));
+                    runAfterPromotion(steps.subList(i + 1, steps.size()), audit, change, context);
+                    return;
+                }
             } catch (StepFailed e) {
                 if (promoted) {
                     // the new writer is writable: undoing the old writer's fence now would make two writers
@@ -67,7 +114,7 @@ final class StepRunner {
                 }
                 for (Step undo : change.rollback()) {
                     try {
-                        runStep(undo, audit, change, false);
+                        runStep(undo, audit, change, false, context);
                     } catch (StepFailed u) {
                         log.error("rollback step failed: {}", u.getMessage());
                     }
@@ -77,12 +124,54 @@ final class StepRunner {
         }
     }
 
-    private void runStep(Step step, RecoveryRecord audit, WriterChange change, boolean forced) throws StepFailed {
+    /**
+     * The steps after the promotion (moving links: repoints, detaches) do not depend on each other: they run in
+     * parallel, each bounded by its own SQL timeout, all best effort (a replica left behind is rescued by a later
+     * round). Waits for all of them, at most the catch-up timeout plus the action timeout.
+     */
+    private void runAfterPromotion(List<Step> rest, RecoveryRecord audit, WriterChange change, Context context) {
+        if (rest.isEmpty()) {
+            return;
+        }
+        long limitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis();
+        try (ExecutorService each = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
+                .name("ringmaster-step-", 0).factory())) {
+            List<Future<?>> running = new ArrayList<>();
+            for (Step s : rest) {
+                running.add(each.submit(() -> {
+                    try {
+                        runStep(s, audit, change, false, context);
+                    } catch (StepFailed e) {
+                        log.warn("[{}] {}", audit.id(), e.getMessage()); // recorded; the change stands
+                    }
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + limitMs * 1_000_000;
+            for (Future<?> f : running) {
+                try {
+                    f.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    log.error("[{}] a step after the promotion still runs after {} ms; leaving it", audit.id(), limitMs);
+                    f.cancel(true);
+                } catch (ExecutionException e) {
+                    log.error("[{}] a step after the promotion failed: {}", audit.id(), e.getCause().toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            each.shutdownNow();
+        }
+    }
+
+    private void runStep(Step step, RecoveryRecord audit, WriterChange change, boolean forced, Context context)
+            throws StepFailed {
         long t0 = System.nanoTime();
         String reason = change.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
                 + change.from().orElse("-") + " -> " + change.to();
         try {
-            String detail = execute(step, reason);
+            String detail = execute(step, reason, context);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             audit.add(new RecoveryRecord.StepRecord(step.describe(), true, ms, detail));
             log.info("[{}] {}: done in {} ms{}", audit.id(), step.describe(), ms, detail.isEmpty() ? "" : " (" + detail + ")");
@@ -91,7 +180,8 @@ final class StepRunner {
             String why = e instanceof SQLException se ? SqlErrors.describe(se) : e.getMessage();
             // a replica that cannot be repointed now is rescued by a later round; it must not undo the change
             boolean bestEffort = (step instanceof Step.Fence f && f.bestEffort()) || step instanceof Step.Repoint
-                    || step instanceof Step.CatchUpFromPeers
+                    || step instanceof Step.CatchUpFromPeers || step instanceof Step.Detach
+                    || (step instanceof Step.StopApplier a && !a.host().equals(change.to()))
                     || (forced && (step instanceof Step.CatchUpRelayLog || step instanceof Step.CatchUpToSource));
             audit.add(new RecoveryRecord.StepRecord(step.describe(), false, ms, why));
             if (bestEffort) {
@@ -103,8 +193,10 @@ final class StepRunner {
         }
     }
 
-    private String execute(Step step, String reason) throws SQLException, StepFailed {
+    private String execute(Step step, String reason, Context context) throws SQLException, StepFailed {
         return switch (step) {
+            case Step.Fence f when f.bestEffort() && context.down().contains(f.host()) ->
+                    fenceDown(host(f.host()), reason);
             case Step.Fence f -> fence(f.bestEffort() ? quick : sql, host(f.host()), reason);
             case Step.Unfence u -> {
                 sql.setReadOnly(host(u.host()), false, reason + ": rollback");
@@ -121,16 +213,22 @@ final class StepRunner {
                 }
                 yield waitFor(host(c.host()), link.get().gtidIoPos(), reason);
             }
-            case Step.CatchUpFromPeers c -> catchUpFromPeers(host(c.host()), c.deadWriter(), reason);
+            case Step.CatchUpFromPeers c -> catchUpFromPeers(host(c.host()), c.deadWriter(), reason, context.down());
+            case Step.StopApplier a -> {
+                sql.stopApplier(host(a.host()), reason + ": apply nothing more from " + a.fromHost());
+                yield "";
+            }
             case Step.Detach d -> {
-                sql.resetReplica(host(d.host()), reason + ": " + d.fromHost() + " is gone");
+                // after the promotion, off the write path: STOP SLAVE may wait for an IO thread stuck on a frozen
+                // source for up to 3 x slave_net_timeout
+                patient.resetReplica(host(d.host()), reason + ": " + d.fromHost() + " is gone");
                 yield "";
             }
             case Step.Repoint r -> {
                 sql.replicateFrom(host(r.host()), host(r.newSource()), reason);
                 yield "";
             }
-            case Step.Promote p -> promote(host(p.host()), reason);
+            case Step.Promote p -> promote(host(p.host()), reason, context.down());
         };
     }
 
@@ -151,6 +249,16 @@ final class StepRunner {
         return "read_only=ON, " + killed + " session(s) killed";
     }
 
+    /**
+     * Fences an old writer that failed this round's checks: one brief attempt (it is dead or frozen, and must not
+     * hold the failover up), and a {@link ReturnFence} that fences it the moment it answers again, so a frozen
+     * writer that thaws is made read_only at once rather than at the next round.
+     */
+    private String fenceDown(HostConfig h, String reason) throws SQLException {
+        returnFence.start(h, reason);
+        return fence(brief, h, reason) + " (within " + DOWN_HOST_ATTEMPT_MS + " ms)";
+    }
+
     private String waitFor(HostConfig h, GtidPosition target, String reason) throws SQLException, StepFailed {
         Duration limit = config.monitor().catchUpTimeout();
         long t0 = clock.millis();
@@ -168,13 +276,14 @@ final class StepRunner {
      * be there: nobody else writes): {@code to} replicates by GTID from the most advanced such host (which needs
      * its binary log with log_slave_updates) until it has them, then its own link is restored.
      */
-    private String catchUpFromPeers(HostConfig to, String dead, String reason) throws SQLException, StepFailed {
+    private String catchUpFromPeers(HostConfig to, String dead, String reason, Set<String> down)
+            throws SQLException, StepFailed {
         GtidPosition mine = sql.currentPosition(to);
         HostConfig best = null;
         GtidPosition bestPos = GtidPosition.empty();
         long bestMissing = 0;
         for (HostConfig h : config.hosts()) {
-            if (h.name().equals(to.name()) || h.name().equals(dead)) {
+            if (h.name().equals(to.name()) || h.name().equals(dead) || down.contains(h.name())) {
                 continue;
             }
             try {
@@ -216,10 +325,10 @@ final class StepRunner {
     }
 
     /** Invariant 1: makes sure no other host answers as writable before making this one writable. */
-    private String promote(HostConfig h, String reason) throws SQLException, StepFailed {
+    private String promote(HostConfig h, String reason, Set<String> down) throws SQLException, StepFailed {
         for (HostConfig other : config.hosts()) {
-            if (other.name().equals(h.name())) {
-                continue;
+            if (other.name().equals(h.name()) || down.contains(other.name())) {
+                continue; // a host that failed this round's checks was fenced or is gone; its return is fenced
             }
             String ro;
             try {

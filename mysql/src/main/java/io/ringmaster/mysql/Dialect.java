@@ -12,6 +12,9 @@ public interface Dialect {
     /** Stops both replication threads. */
     String stopReplica();
 
+    /** Stops the SQL (applier) thread only. */
+    String stopApplier();
+
     /** Starts both replication threads. */
     String startReplica();
 

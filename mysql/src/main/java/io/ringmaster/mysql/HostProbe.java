@@ -6,6 +6,7 @@ import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.core.observe.HostObservation;
 import io.ringmaster.core.observe.ReplicaLink;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -57,7 +58,13 @@ public final class HostProbe {
      * @return the result, never null; failures are reported inside the observation, never thrown
      */
     public Result probe(HostConfig host, OptionalLong heartbeatOwner) {
-        String ping = ping(host);
+        String ping;
+        try {
+            ping = ping(host);
+        } catch (ConnectException e) {
+            return new Result(HostObservation.refused(host.name(), clock.instant(), "TCP connect to " + host.endpoint()
+                    + " refused: " + e.getMessage()), OptionalLong.empty());
+        }
         if (!ping.isEmpty()) {
             return new Result(HostObservation.failed(host.name(), clock.instant(), false, ping), OptionalLong.empty());
         }
@@ -85,7 +92,7 @@ public final class HostProbe {
                 beat = readHeartbeat(st, heartbeatOwner.getAsLong());
             }
             HostObservation o = new HostObservation(host.name(), clock.instant(), true, true, "", readOnly, serverId,
-                    domain, uptime, binlog, current, link, Optional.empty());
+                    domain, uptime, binlog, current, link, Optional.empty(), false);
             return new Result(o, beat);
         } catch (SQLException e) {
             return new Result(HostObservation.failed(host.name(), clock.instant(), true, SqlErrors.describe(e)),
@@ -96,10 +103,21 @@ public final class HostProbe {
         }
     }
 
-    private String ping(HostConfig host) {
+    /**
+     * TCP connect to the server port, bounded by the timeout.
+     *
+     * @return "" when it connected, else why not
+     * @throws ConnectException when the connection was refused (RST): nothing listens on the port
+     */
+    private String ping(HostConfig host) throws ConnectException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host.address(), host.port()), (int) Math.max(1, timeout.toMillis()));
             return "";
+        } catch (ConnectException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                throw e;
+            }
+            return "TCP connect to " + host.endpoint() + " failed: " + e.getMessage();
         } catch (IOException e) {
             return "TCP connect to " + host.endpoint() + " failed: " + e.getMessage();
         }

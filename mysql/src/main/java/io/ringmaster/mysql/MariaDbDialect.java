@@ -23,6 +23,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String stopApplier() {
+        return "STOP SLAVE SQL_THREAD";
+    }
+
+    @Override
     public String startReplica() {
         return "START SLAVE";
     }

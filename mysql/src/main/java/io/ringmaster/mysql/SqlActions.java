@@ -149,6 +149,15 @@ public final class SqlActions {
         exec(host, dialect.stopReplica());
     }
 
+    /**
+     * Stops the SQL thread only ({@code STOP SLAVE SQL_THREAD}): nothing more is applied, at once, even while the
+     * IO thread hangs on a frozen source (which a full STOP SLAVE waits for).
+     */
+    public void stopApplier(HostConfig host, String reason) throws SQLException {
+        log.info("{}: STOP SLAVE SQL_THREAD ({})", host.name(), reason);
+        exec(host, dialect.stopApplier());
+    }
+
     /** Stops replication and forgets the source. */
     public void resetReplica(HostConfig host, String reason) throws SQLException {
         log.info("{}: STOP SLAVE; RESET SLAVE ALL ({})", host.name(), reason);

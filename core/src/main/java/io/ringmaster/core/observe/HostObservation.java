@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param currentPos    {@code @@gtid_current_pos}: the most recent GTID applied or written per domain
  * @param replication   the default replication connection, empty when none is configured
  * @param lag           replication lag measured with the heartbeat table, empty when unknown
+ * @param refused       the TCP connect to the server port was refused (RST): the host is up and nothing listens,
+ *                      so the server process is gone. Strong evidence, unlike a timeout, which a slow or frozen
+ *                      server or a lossy network gives alike. Always false when {@code reachable}.
  */
 public record HostObservation(
         String host,
@@ -37,7 +40,8 @@ public record HostObservation(
         GtidPosition binlogPos,
         GtidPosition currentPos,
         Optional<ReplicaLink> replication,
-        Optional<Duration> lag) {
+        Optional<Duration> lag,
+        boolean refused) {
 
     public HostObservation {
         Objects.requireNonNull(host, "host");
@@ -47,17 +51,26 @@ public record HostObservation(
         Objects.requireNonNull(currentPos, "currentPos");
         Objects.requireNonNull(replication, "replication");
         Objects.requireNonNull(lag, "lag");
+        if (refused && reachable) {
+            throw new IllegalArgumentException("a refused host is not reachable");
+        }
     }
 
     /** An observation of a host that could not be reached or queried. */
     public static HostObservation failed(String host, Instant at, boolean reachable, String error) {
         return new HostObservation(host, at, reachable, false, error, false, 0, 0, 0, GtidPosition.empty(),
-                GtidPosition.empty(), Optional.empty(), Optional.empty());
+                GtidPosition.empty(), Optional.empty(), Optional.empty(), false);
+    }
+
+    /** An observation of a host whose server port refused the TCP connection: the server process is gone. */
+    public static HostObservation refused(String host, Instant at, String error) {
+        return new HostObservation(host, at, false, false, error, false, 0, 0, 0, GtidPosition.empty(),
+                GtidPosition.empty(), Optional.empty(), Optional.empty(), true);
     }
 
     /** The same observation with the lag measured separately (the heartbeat is read after the status). */
     public HostObservation withLag(Optional<Duration> newLag) {
         return new HostObservation(host, at, reachable, sqlOk, error, readOnly, serverId, gtidDomainId,
-                uptimeSeconds, binlogPos, currentPos, replication, newLag);
+                uptimeSeconds, binlogPos, currentPos, replication, newLag, refused);
     }
 }

@@ -18,10 +18,12 @@ import java.util.Optional;
  *
  * <p>Failover (old writer gone): fence it if it still answers (best effort), wait until the new writer has
  * applied what it already received (never promote with an unapplied relay log), fetch from the other hosts what
- * they received from the dead writer and the new writer did not (MHA's relay-log recovery, by GTID), cut every link from the dead
- * writer (masters that read from it read from its own source instead, or stop when that would be themselves),
- * promote, then move the dead writer's replicas under the new writer. Fencing before promotion keeps invariant 1;
- * waiting keeps invariant 2.
+ * they received from the dead writer and the new writer did not (MHA's relay-log recovery, by GTID), stop every
+ * master that reads from the dead writer from applying anything more from it (the SQL thread only: quick even when
+ * the IO thread hangs on a frozen writer), promote, then cut those links for good (masters that read from the dead
+ * writer read from its own source instead, or from nobody when that would be themselves) and move the dead
+ * writer's replicas under the new writer. The steps after the promotion run while writes already flow; they do
+ * not depend on each other. Fencing before promotion keeps invariant 1; waiting keeps invariant 2.
  */
 public final class Planner {
     private Planner() {}
@@ -59,25 +61,25 @@ public final class Planner {
         steps.add(new Step.CatchUpFromPeers(to, from));
         Map<String, String> sources = new LinkedHashMap<>(state.sources());
         String upstreamOfDead = state.sources().get(from);
-        List<String> later = new ArrayList<>();
+        List<Step> after = new ArrayList<>();
         for (Map.Entry<String, String> e : state.sources().entrySet()) {
             String host = e.getKey();
             if (!from.equals(e.getValue()) || !config.host(host).isMaster()) {
                 continue;
             }
+            // stopping the applier is quick whatever the dead writer's state; a full STOP SLAVE waits for an IO
+            // thread stuck on a frozen writer for up to 3 x slave_net_timeout, so it comes after the promotion
+            steps.add(new Step.StopApplier(host, from));
             if (upstreamOfDead == null || upstreamOfDead.equals(host)) {
-                steps.add(new Step.Detach(host, from));
+                after.add(new Step.Detach(host, from));
                 sources.remove(host);
-            } else if (host.equals(to)) {
-                steps.add(new Step.Repoint(host, upstreamOfDead));
-                sources.put(host, upstreamOfDead);
             } else {
-                later.add(host);
+                after.add(new Step.Repoint(host, upstreamOfDead));
                 sources.put(host, upstreamOfDead);
             }
         }
         steps.add(new Step.Promote(to));
-        later.forEach(h -> steps.add(new Step.Repoint(h, upstreamOfDead)));
+        steps.addAll(after);
         for (String replica : replicasReadingFrom(config, state, from)) {
             steps.add(new Step.Repoint(replica, to));
             sources.put(replica, to);

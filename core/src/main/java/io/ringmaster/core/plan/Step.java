@@ -56,6 +56,17 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Stops a host from applying anything more from {@code fromHost} ({@code STOP SLAVE SQL_THREAD}), before the
+     * promotion: the IO thread may hang on a frozen source for up to 3 x slave_net_timeout, the SQL thread stops at
+     * once; what the IO thread still receives is never applied and goes when the link is cut after the promotion.
+     */
+    record StopApplier(String host, String fromHost) implements Step {
+        public String describe() {
+            return "stop applying on " + host + " what comes from " + fromHost;
+        }
+    }
+
     /** Stops replication on a host whose source is gone (the dead writer). */
     record Detach(String host, String fromHost) implements Step {
         public String describe() {

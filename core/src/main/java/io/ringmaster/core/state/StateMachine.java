@@ -23,7 +23,11 @@ import java.util.Optional;
  *
  * <p>Transitions (MMM 2.2.1's, see shared/MMM.md, minus its flaws):
  * <ul>
- *   <li>ONLINE to HARD_OFFLINE when ping or mysql failed for the trap period.</li>
+ *   <li>ONLINE to HARD_OFFLINE when ping or mysql failed for the trap period; for the writer also at once when its
+ *       server port refused the connection (strong evidence that the process is gone: a crash answers with RST
+ *       within one round trip, while a timeout may be a slow server or a lossy network). Whether the writer is
+ *       then really dead, and not only cut off from the monitor, is decided by
+ *       {@link io.ringmaster.core.analysis.WriterAnalysis} from the hosts that replicate from it.</li>
  *   <li>ONLINE to REPLICATION_FAIL / REPLICATION_DELAY when rep_threads / rep_backlog failed for the trap period,
  *       unless the host is the writer or the host it replicates from is itself down (then the fault is not
  *       this host's).</li>
@@ -127,7 +131,8 @@ public final class StateMachine {
         }
 
         Duration trap = monitor.trapPeriod();
-        boolean down = failed(checks, CheckName.PING, trap, now) || failed(checks, CheckName.MYSQL, trap, now);
+        boolean crashed = isWriter && o.refused();
+        boolean down = crashed || failed(checks, CheckName.PING, trap, now) || failed(checks, CheckName.MYSQL, trap, now);
         boolean rawUp = o.reachable() && o.sqlOk();
         boolean repFail = !exempt && failed(checks, CheckName.REP_THREADS, trap, now);
         boolean delay = !exempt && failed(checks, CheckName.REP_BACKLOG, trap, now);

@@ -63,10 +63,12 @@ class PlannerProperties {
         } else {
             assertThat(change.rollback()).containsExactly(new Step.Unfence(from));
         }
-        // no step acts on the new writer's replication after it is promoted, except repointing others
+        // after the promotion only links are cut or moved; one of the new writer's own only once its applier stopped
         for (int i = promote + 1; i < steps.size(); i++) {
-            assertThat(steps.get(i)).isInstanceOf(Step.Repoint.class);
-            assertThat(steps.get(i).host()).isNotEqualTo(to);
+            assertThat(steps.get(i)).isInstanceOfAny(Step.Repoint.class, Step.Detach.class);
+            if (steps.get(i).host().equals(to)) {
+                assertThat(steps.subList(0, promote)).contains(new Step.StopApplier(to, from));
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import io.ringmaster.core.plan.Step.Detach;
 import io.ringmaster.core.plan.Step.Fence;
 import io.ringmaster.core.plan.Step.Promote;
 import io.ringmaster.core.plan.Step.Repoint;
+import io.ringmaster.core.plan.Step.StopApplier;
 import io.ringmaster.core.plan.Step.Unfence;
 import io.ringmaster.core.state.ClusterState;
 import java.util.List;
@@ -79,7 +80,7 @@ class PlannerTest {
     // ---- failover in a pair ------------------------------------------------------------------------------
 
     @Test
-    void shouldDetachNewWriterFromTheDeadOneBeforePromotingItInAPair() {
+    void shouldStopTheNewWritersApplierBeforePromotingItAndDetachItAfterInAPair() {
         WriterChange c = Planner.failover(pair, state(pair), "db1", "db2");
 
         assertThat(c.kind()).isEqualTo(WriterChange.Kind.FAILOVER);
@@ -87,8 +88,9 @@ class PlannerTest {
                 new Fence("db1", true),
                 new CatchUpRelayLog("db2"),
                 new CatchUpFromPeers("db2", "db1"),
-                new Detach("db2", "db1"),
+                new StopApplier("db2", "db1"),
                 new Promote("db2"),
+                new Detach("db2", "db1"),
                 new Repoint("r1", "db2"));
         assertThat(c.rollback()).isEmpty();
     }
@@ -111,6 +113,7 @@ class PlannerTest {
                 new Fence("db1", true),
                 new CatchUpRelayLog("db3"),
                 new CatchUpFromPeers("db3", "db1"),
+                new StopApplier("db2", "db1"),
                 new Promote("db3"),
                 new Repoint("db2", "db3"),
                 new Repoint("r1", "db3"));
@@ -118,15 +121,16 @@ class PlannerTest {
     }
 
     @Test
-    void shouldRepointTheNewWriterAwayFromTheDeadMasterBeforePromotingItInARing() {
+    void shouldStopTheNewWritersApplierBeforePromotingItAndRepointItAfterInARing() {
         WriterChange c = Planner.failover(ring, state(ring), "db1", "db2");
 
         assertThat(c.steps()).containsExactly(
                 new Fence("db1", true),
                 new CatchUpRelayLog("db2"),
                 new CatchUpFromPeers("db2", "db1"),
-                new Repoint("db2", "db3"),
+                new StopApplier("db2", "db1"),
                 new Promote("db2"),
+                new Repoint("db2", "db3"),
                 new Repoint("r1", "db2"));
         assertThat(c.newSources()).isEqualTo(Map.of("db1", "db3", "db2", "db3", "db3", "db2", "r1", "db2"));
     }
@@ -141,8 +145,9 @@ class PlannerTest {
                 new Fence("db1", true),
                 new CatchUpRelayLog("db3"),
                 new CatchUpFromPeers("db3", "db1"),
-                new Detach("db2", "db1"),
+                new StopApplier("db2", "db1"),
                 new Promote("db3"),
+                new Detach("db2", "db1"),
                 new Repoint("r1", "db3"));
         assertThat(c.newSources()).isEqualTo(Map.of("db3", "db2", "r1", "db3"));
     }
@@ -182,8 +187,9 @@ class PlannerTest {
                 "fence db1 (read_only=ON, kill client sessions, best effort)",
                 "wait until db2 has applied its relay log",
                 "fetch onto db2 what other hosts received from db1 and it did not",
-                "repoint db2 to replicate from db3",
+                "stop applying on db2 what comes from db1",
                 "promote db2 (read_only=OFF)",
+                "repoint db2 to replicate from db3",
                 "repoint r1 to replicate from db2");
         assertThat(new Unfence("db1").describe()).isEqualTo("unfence db1 (read_only=OFF: switchover abandoned)");
         assertThat(new Detach("db2", "db1").describe()).isEqualTo("stop replication on db2 from db1");

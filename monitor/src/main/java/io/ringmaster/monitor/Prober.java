@@ -1,0 +1,118 @@
+package io.ringmaster.monitor;
+
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.observe.HostObservation;
+import io.ringmaster.mysql.HostProbe;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Probes every host concurrently for one round, with at most one probe in flight per host: a probe that has not
+ * answered when the round stops waiting for it goes on, bounded by its own timeouts, and the next round takes its
+ * answer instead of starting another. So a frozen host costs a round its full check bound only once; while it is
+ * suspect (its last check failed) a round waits for it only {@code suspectWaitMs}, which lets the monitor look at
+ * every other host every ~100 ms until the verdict, without piling up probes of the frozen one.
+ *
+ * <p>Called by the monitor's round thread only; {@link #close()} from any thread.
+ */
+final class Prober implements AutoCloseable {
+    private final RingmasterConfig config;
+    private final HostProbe probe;
+    private final Clock clock;
+    private final ThreadPoolExecutor pool;
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+
+    private record InFlight(Future<HostProbe.Result> future, long startedNanos) {}
+
+    Prober(RingmasterConfig config, HostProbe probe, Clock clock) {
+        this.config = config;
+        this.probe = probe;
+        this.clock = clock;
+        int n = config.hosts().size();
+        this.pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 2),
+                Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Probes every host (or takes the answer of its probe still in flight).
+     *
+     * @param heartbeatOwner server_id whose heartbeat row to read, or empty
+     * @param suspects       hosts whose last check failed: waited for at most {@code suspectWaitMs}
+     * @param boundMs        the longest the round waits for any host, ms
+     * @param suspectWaitMs  the longest the round waits for a suspect, ms
+     * @return one result per configured host, in configuration order; a host that did not answer in time has a
+     *         failed observation saying for how long it has not answered
+     */
+    Map<String, HostProbe.Result> probeAll(OptionalLong heartbeatOwner, Set<String> suspects, long boundMs,
+                                           long suspectWaitMs) {
+        long start = System.nanoTime();
+        for (HostConfig h : config.hosts()) {
+            inFlight.computeIfAbsent(h.name(), n -> new InFlight(pool.submit(() -> probe.probe(h, heartbeatOwner)),
+                    System.nanoTime()));
+        }
+        Map<String, HostProbe.Result> out = new LinkedHashMap<>();
+        for (HostConfig h : config.hosts()) {
+            InFlight f = inFlight.get(h.name());
+            long patienceMs = suspects.contains(h.name()) ? suspectWaitMs : boundMs;
+            long leftMs = Math.max(0, patienceMs - (System.nanoTime() - start) / 1_000_000);
+            out.put(h.name(), await(h.name(), f, leftMs, boundMs));
+        }
+        return out;
+    }
+
+    private HostProbe.Result await(String host, InFlight f, long leftMs, long boundMs) {
+        long ageMs = (System.nanoTime() - f.startedNanos()) / 1_000_000;
+        try {
+            HostProbe.Result r = f.future().get(Math.max(1, leftMs), TimeUnit.MILLISECONDS);
+            inFlight.remove(host, f);
+            return r;
+        } catch (TimeoutException e) {
+            ageMs = (System.nanoTime() - f.startedNanos()) / 1_000_000;
+            if (ageMs >= boundMs) {
+                // a probe bounded by its own timeouts should never get here; do not let a stuck one block the host
+                f.future().cancel(true);
+                inFlight.remove(host, f);
+            }
+            return failed(host, true, "check timed out: no answer for " + ageMs + " ms");
+        } catch (ExecutionException e) {
+            inFlight.remove(host, f);
+            return failed(host, false, "check failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(host, false, "interrupted");
+        }
+    }
+
+    private HostProbe.Result failed(String host, boolean reachable, String why) {
+        return new HostProbe.Result(HostObservation.failed(host, clock.instant(), reachable, why), OptionalLong.empty());
+    }
+
+    /** Stops probing; probes in flight are interrupted after {@code waitMs}. */
+    void close(long waitMs) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(config.monitor().checkTimeout().toMillis() * 4);
+    }
+}
