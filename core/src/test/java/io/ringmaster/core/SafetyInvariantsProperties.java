@@ -3,6 +3,11 @@ package io.ringmaster.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.decide.Action;
+import io.ringmaster.core.decide.Decision;
+import io.ringmaster.core.decide.Finding;
+import io.ringmaster.core.decide.RoundDecider;
+import io.ringmaster.core.decide.RoundFacts;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.core.gtid.GtidPosition.Gtid;
@@ -39,17 +44,24 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 
 /**
- * Drives the pure decision parts the way the monitor does (observe, {@link StateMachine#step}, apply
- * {@link RoleAssigner#assign}, choose and install a writer when one is needed) over random sequences of faults and
- * operator commands, and checks the safety invariants after every round:
+ * Drives the monitor's real round decision ({@link RoundDecider#decide}) over random sequences of faults and
+ * operator commands, executing its actions on a model of the servers as the monitor does (a writer change
+ * succeeds, a repoint succeeds), and checks the safety invariants after every round:
  * <ol type="a">
  *   <li>at most one host holds the exclusive (writer) role;</li>
  *   <li>in ACTIVE mode every role holder is ONLINE;</li>
  *   <li>a host that restarted (its Uptime went down), lost transactions (its GTID position went backwards) or
  *       flapped holds no role until {@code set-online} was applied to it;</li>
  *   <li>the chosen candidate has applied at least as much of the old writer's domain as every other eligible
- *       ONLINE master.</li>
+ *       ONLINE master;</li>
+ *   <li>no false failover: an automatic failover only ever moves the writer away from a host that is dead for
+ *       its replicas too (crashed, or frozen / cut off from everyone), never from one that only the monitor cannot
+ *       reach (probes timing out, lost probes, too many connections) or while the monitor was paused.</li>
  * </ol>
+ * A server can crash (its port refuses: the decider fails over at once, without the trap period), freeze or be cut
+ * off from everyone (timeouts for all; replicas lose their IO thread), be cut off from the monitor only (its
+ * replicas stay connected), lose one probe now and then, or refuse logins; the monitor itself is paused in some
+ * rounds (the pause watchdog distrusts the round).
  * Faults are sticky (a host stays down, or its replication stays broken, until a later event flips it back), so
  * that failures outlast the trap period often; flap_count is 1 so that flapping is reached within 40 rounds.
  *
@@ -64,12 +76,13 @@ class SafetyInvariantsProperties {
 
     /** What happens to one host in one round. Every {@code flip} toggles a condition that persists. */
     record HostEvent(boolean flipReachable, boolean flipSql, boolean flipIoThread, boolean flipSqlThread,
-                     boolean flipLag, boolean restart, int lost, int writes) {}
+                     boolean flipLag, boolean restart, int lost, int writes, boolean flipCrashed, boolean flipCutOff,
+                     boolean lostProbe) {}
 
     /** An operator command: set-online or set-offline of the host at this index. */
     record Command(boolean online, int host) {}
 
-    record Round(List<HostEvent> hosts, Optional<Command> command) {}
+    record Round(List<HostEvent> hosts, Optional<Command> command, boolean monitorPaused) {}
 
     record Scenario(int masters, List<Integer> replicaMasters, List<Round> rounds) {}
 
@@ -85,16 +98,23 @@ class SafetyInvariantsProperties {
         Statistics.label("tainted (restart, rollback, flap)").collect(run.taints > 0);
         Statistics.label("flapped").collect(run.flaps > 0);
         Statistics.label("set-online accepted").collect(run.setOnlines > 0);
+        Statistics.label("crash failover").collect(run.crashFailovers > 0);
+        Statistics.label("writer cut off from the monitor only").collect(run.writerCutOnly > 0);
         Statistics.label("failover").coverage(c -> c.check(true).percentage(p -> p >= 10));
         Statistics.label("tainted (restart, rollback, flap)").coverage(c -> c.check(true).percentage(p -> p >= 10));
         Statistics.label("flapped").coverage(c -> c.check(true).percentage(p -> p >= 3));
         Statistics.label("set-online accepted").coverage(c -> c.check(true).percentage(p -> p >= 10));
+        Statistics.label("crash failover").coverage(c -> c.check(true).percentage(p -> p >= 5));
+        Statistics.label("writer cut off from the monitor only").coverage(c -> c.check(true).percentage(p -> p >= 10));
     }
 
     /** The model of the servers plus the monitor loop under test. */
     private static final class Run {
         private final RingmasterConfig config;
         private final StateMachine machine;
+        private final RoundDecider decider;
+        private final Map<String, HostObservation> lastGood = new HashMap<>();
+        private Optional<String> stranded = Optional.empty();
         private final List<HostConfig> hosts;
         private final Scenario scenario;
         private final Map<String, Server> servers = new LinkedHashMap<>();
@@ -108,6 +128,8 @@ class SafetyInvariantsProperties {
         int taints;
         int flaps;
         int setOnlines;
+        int crashFailovers;
+        int writerCutOnly;
 
         Run(Scenario scenario) {
             this.scenario = scenario;
@@ -115,7 +137,8 @@ class SafetyInvariantsProperties {
                     TestClusters.monitor(Duration.ofSeconds(2), Duration.ZERO, FLAP_COUNT, FLAP_DURATION),
                     scenario.masters(), scenario.replicaMasters().stream().map(i -> "db" + (i + 1)).toList(),
                     Optional.empty());
-            this.machine = new StateMachine(config);
+            this.decider = new RoundDecider(config);
+            this.machine = decider.machine();
             this.hosts = config.hosts();
             this.state = new ClusterState(MonitorMode.ACTIVE, T0, Map.of(), Map.of(),
                     Planner.initialSources(config), 0, T0);
@@ -134,11 +157,26 @@ class SafetyInvariantsProperties {
                 log.append("-- round ").append(++n).append(" t=").append(n).append('\n');
                 round.command().ifPresent(this::command);
                 Map<String, HostObservation> obs = observe(round);
-                StateMachine.Step step = machine.step(state, obs, now);
-                state = step.state();
-                step.transitions().forEach(this::noteTransition);
                 Optional<String> before = state.holder("writer");
-                assign(obs);
+                Optional<Finding> distrust = round.monitorPaused()
+                        ? Optional.of(new Finding.MonitorPaused("the monitor was paused for about 1500 ms"))
+                        : Optional.empty();
+                if (distrust.isEmpty()) {
+                    obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
+                } else {
+                    log.append("  monitor paused\n");
+                }
+                before.filter(w -> servers.get(w).cutOff && !servers.get(w).crashed && servers.get(w).reachable)
+                        .ifPresent(w -> writerCutOnly++);
+                Decision d = decider.decide(state, obs, new RoundFacts(false, distrust, stranded, lastGood, Map.of(),
+                        Optional.empty()), now);
+                d.transitions().forEach(this::noteTransition);
+                state = d.state();
+                stranded = d.strandedWriter();
+                if (before.isPresent() && state.holder("writer").isEmpty()) {
+                    writerStripped++;
+                }
+                d.actions().forEach(a -> execute(a, obs, before, round.monitorPaused()));
                 checkInvariants(before);
             }
         }
@@ -163,7 +201,9 @@ class SafetyInvariantsProperties {
                 } else {
                     s.received = s.received.union(s.pos);
                 }
-                HostObservation o = s.observe(h.name(), now, source == null ? null : config.host(source));
+                boolean sourceAlive = source != null && servers.get(source).aliveForReplicas();
+                HostObservation o = s.observe(h.name(), now, source == null ? null : config.host(source), sourceAlive,
+                        round.hosts().get(i).lostProbe() || round.monitorPaused());
                 obs.put(h.name(), o);
                 if (o.sqlOk() && s.noteObserved(o)) {
                     taints++;
@@ -182,6 +222,11 @@ class SafetyInvariantsProperties {
 
         private void command(Command c) {
             String host = hosts.get(c.host() % hosts.size()).name();
+            if (!c.online() && state.holder("writer").filter(host::equals).isPresent()) {
+                // the monitor switches the writer over before it sets it offline (covered by SwitchoverIT)
+                log.append("  set-offline ").append(host).append(": the writer (a switchover comes first)\n");
+                return;
+            }
             try {
                 if (c.online()) {
                     state = machine.setOnline(state, host, now);
@@ -190,6 +235,7 @@ class SafetyInvariantsProperties {
                 } else {
                     state = machine.setOffline(state, host, now);
                 }
+                state = state.withRoles(RoleAssigner.assign(config, state).roles()); // as the monitor's command does
                 log.append("  set-").append(c.online() ? "online " : "offline ").append(host).append(": OK\n");
             } catch (IllegalStateException e) {
                 assertThat(e.getMessage()).doesNotContain("\n").contains(host);
@@ -214,39 +260,69 @@ class SafetyInvariantsProperties {
             }
         }
 
-        private void assign(Map<String, HostObservation> obs) {
-            Optional<String> holder = state.holder("writer");
-            RoleAssigner.Assignment a = RoleAssigner.assign(config, state);
-            state = state.withRoles(a.roles());
-            if (holder.isPresent() && state.holder("writer").isEmpty()) {
-                writerStripped++;
+        /** Carries out one action of the decision on the model, as the monitor's executor does; each succeeds. */
+        private void execute(Action a, Map<String, HostObservation> obs, Optional<String> writerBefore,
+                             boolean paused) {
+            switch (a) {
+                case Action.ChangeWriter c -> changeWriter(c.change(), obs, writerBefore, paused);
+                case Action.Repoint r -> {
+                    Map<String, String> sources = new LinkedHashMap<>(state.sources());
+                    sources.put(r.host(), r.source());
+                    state = state.withSources(sources);
+                    log.append("  repoint ").append(r.host()).append(" -> ").append(r.source()).append('\n');
+                }
+                case Action.Fence f -> assertThat(f.host()).as("fence of the writer%n%s", log)
+                        .isNotEqualTo(state.holder("writer").orElse(""));
+                case Action.MakeWritable m -> assertThat(state.holder("writer")).as("writable non-writer%n%s", log)
+                        .contains(m.host());
+                case Action.WriteHeartbeat h -> assertThat(state.holder("writer")).contains(h.host());
             }
-            if (!a.writerNeeded()) {
-                return;
+        }
+
+        private void changeWriter(WriterChange change, Map<String, HostObservation> obs,
+                                  Optional<String> writerBefore, boolean paused) {
+            String to = change.to();
+            assertThat(paused).as("a decision acted on a paused round%n%s", log).isFalse();
+            Optional<Long> domain = change.from().map(w -> servers.get(w).domain);
+            checkCandidateIsMostAdvanced(to, change.from(), domain, obs);
+            if (change.kind() == WriterChange.Kind.FAILOVER) {
+                Server old = servers.get(change.from().orElseThrow());
+                // (e) no false failover
+                assertThat(falseFailover(change.from().get(), obs))
+                        .as("(e) failed over %s, which is alive and not known dead to any witness%n%s",
+                                change.from().get(), log)
+                        .isFalse();
+                failovers++;
+                if (old.crashed) {
+                    crashFailovers++;
+                }
             }
-            Optional<Long> domain = lastWriter.map(w -> servers.get(w).domain);
-            CandidateChoice choice = CandidateChooser.choose(config, state, obs, holder, domain);
-            log.append("  ").append(choice.summary()).append('\n');
-            if (choice.candidate().isEmpty()) {
-                return;
-            }
-            String to = choice.candidate().get();
-            checkCandidateIsMostAdvanced(to, holder, domain, obs);
-            WriterChange change = lastWriter.filter(w -> !w.equals(to))
-                    .map(w -> Planner.failover(config, state, w, to))
-                    .orElseGet(() -> Planner.initial(state, to));
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
             roles.put("writer", List.of(to));
             long epoch = state.epoch();
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
+            stranded = Optional.empty();
             assertThat(state.epoch()).isEqualTo(epoch + 1);
             lastWriter = Optional.of(to);
             writerChanges++;
-            if (change.kind() == WriterChange.Kind.FAILOVER) {
-                failovers++;
-            }
             log.append("  writer -> ").append(to).append(" epoch ").append(state.epoch()).append(' ')
                     .append(change.steps().stream().map(s -> s.describe()).toList()).append('\n');
+        }
+
+        /**
+         * A failover of a live writer that no witness showed dead: some host replicating from it that the monitor
+         * could ask still had its connection, or none of them could be asked. (A live writer whose every answering
+         * replica lost its IO thread for reasons of its own is dead to the evidence: failing it over is by design.)
+         */
+        private boolean falseFailover(String writer, Map<String, HostObservation> obs) {
+            if (!servers.get(writer).aliveForReplicas()) {
+                return false;
+            }
+            List<String> below = state.sources().entrySet().stream().filter(e -> e.getValue().equals(writer))
+                    .map(Map.Entry::getKey).toList();
+            boolean connectedWitness = below.stream().anyMatch(h -> obs.get(h).sqlOk() && servers.get(h).io);
+            boolean noWitness = !below.isEmpty() && below.stream().noneMatch(h -> obs.get(h).sqlOk());
+            return connectedWitness || noWitness;
         }
 
         // ---- the invariants ------------------------------------------------------------------------------
@@ -307,6 +383,8 @@ class SafetyInvariantsProperties {
         final long domain;
         final long serverId;
         boolean reachable = true;
+        boolean crashed;
+        boolean cutOff;
         boolean sqlOk = true;
         boolean io = true;
         boolean sqlThread = true;
@@ -326,11 +404,18 @@ class SafetyInvariantsProperties {
         }
 
         boolean answers() {
-            return reachable && sqlOk;
+            return reachable && !crashed && sqlOk;
+        }
+
+        /** Its replicas can reach it: not crashed, not frozen or cut off from everyone. */
+        boolean aliveForReplicas() {
+            return reachable && !crashed;
         }
 
         void apply(HostEvent e, boolean writer) {
             reachable ^= e.flipReachable();
+            crashed ^= e.flipCrashed();
+            cutOff ^= e.flipCutOff();
             sqlOk ^= e.flipSql();
             io ^= e.flipIoThread();
             sqlThread ^= e.flipSqlThread();
@@ -346,15 +431,20 @@ class SafetyInvariantsProperties {
             }
         }
 
-        HostObservation observe(String host, Instant at, HostConfig source) {
-            if (!reachable) {
-                return HostObservation.failed(host, at, false, "connect timed out");
+        HostObservation observe(String host, Instant at, HostConfig source, boolean sourceAlive, boolean probeLost) {
+            if (crashed) {
+                return HostObservation.refused(host, at, "TCP connect refused");
+            }
+            if (!reachable || cutOff || probeLost) {
+                return HostObservation.failed(host, at, true, "check timed out");
             }
             if (!sqlOk) {
                 return HostObservation.failed(host, at, true, "1040: Too many connections");
             }
+            boolean connected = io && sourceAlive;
             Optional<ReplicaLink> link = Optional.ofNullable(source).map(s -> new ReplicaLink(s.address(), s.port(),
-                    io, io ? "Yes" : "Connecting", sqlThread, io ? 0 : 2003, io ? "" : "Can't connect",
+                    connected, connected ? "Yes" : "Connecting", sqlThread, connected ? 0 : 2003,
+                    connected ? "" : "Can't connect",
                     sqlThread ? 0 : 1062, sqlThread ? "" : "Duplicate entry", true, received,
                     OptionalLong.of(lagging ? 30 : 0)));
             return new HostObservation(host, at, true, true, "", source != null, serverId, domain, uptime, pos, pos,
@@ -393,28 +483,37 @@ class SafetyInvariantsProperties {
             // in a quarter of the scenarios the IO thread breaks and heals often while little else happens,
             // so hosts fall from ONLINE and come back again and again: they flap
             Arbitrary<List<Round>> rounds = Arbitraries.frequencyOf(
-                    Tuple.of(3, round(new Chances(6, 3, 12, 8, 8, 3)).list().ofMinSize(10).ofMaxSize(40)
+                    Tuple.of(3, round(new Chances(5, 3, 12, 8, 8, 3, 3, 6, 8)).list().ofMinSize(10).ofMaxSize(40)
                             .withSizeDistribution(RandomDistribution.uniform())),
-                    Tuple.of(1, round(new Chances(1, 1, 20, 2, 2, 1)).list().ofMinSize(30).ofMaxSize(50)));
+                    Tuple.of(1, round(new Chances(1, 1, 20, 2, 2, 1, 1, 2, 2)).list().ofMinSize(30).ofMaxSize(50)));
             return Combinators.combine(replicas, rounds).as((r, rs) -> new Scenario(masters, r, rs));
         });
     }
 
     /** The chance in percent, per host and round, of each kind of {@link HostEvent}. */
-    record Chances(int reachable, int sql, int ioThread, int sqlThread, int lag, int restart) {}
+    record Chances(int reachable, int sql, int ioThread, int sqlThread, int lag, int restart, int crash, int cutOff,
+                   int lostProbe) {}
 
     private static Arbitrary<Round> round(Chances chances) {
         Arbitrary<Optional<Command>> someCommand = Combinators.combine(chance(70),
                 Arbitraries.integers().between(0, MAX_HOSTS - 1)).as(Command::new).map(Optional::of);
         Arbitrary<Optional<Command>> command = Arbitraries.frequencyOf(
                 Tuple.of(7, Arbitraries.just(Optional.<Command>empty())), Tuple.of(3, someCommand));
-        return Combinators.combine(hostEvent(chances).list().ofSize(MAX_HOSTS), command).as(Round::new);
+        return Combinators.combine(hostEvent(chances).list().ofSize(MAX_HOSTS), command, chance(4)).as(Round::new);
     }
 
     private static Arbitrary<HostEvent> hostEvent(Chances c) {
         return Combinators.combine(chance(c.reachable()), chance(c.sql()), chance(c.ioThread()),
                 chance(c.sqlThread()), chance(c.lag()), chance(c.restart()),
-                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3)).as(HostEvent::new);
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3)).as(
+                        (r, q, io, sq, lag, rs, lost, w) -> new int[] {b(r), b(q), b(io), b(sq), b(lag), b(rs), lost, w})
+                .flatMap(v -> Combinators.combine(chance(c.crash()), chance(c.cutOff()), chance(c.lostProbe()))
+                        .as((cr, cut, lp) -> new HostEvent(v[0] == 1, v[1] == 1, v[2] == 1, v[3] == 1, v[4] == 1,
+                                v[5] == 1, v[6], v[7], cr, cut, lp)));
+    }
+
+    private static int b(boolean x) {
+        return x ? 1 : 0;
     }
 
     /**

@@ -95,7 +95,11 @@ class RouterFailoverIT {
 
     @Test
     void shouldHoldNewWriterConnectionsDuringFailoverAndReleaseThemOnPromotion(@TempDir Path dir) throws Exception {
-        try (RouterCluster rc = RouterCluster.up(dir, 27110, "  hold_timeout: 30s\n").start()) {
+        // a crash fails over in ~0.1 s; a writer lease of 2 s keeps this failover waiting long enough (the lease
+        // counts from when db1 was last reached) that connections opened during it are held
+        RouterCluster up = RouterCluster.up(dir, 27110, "  hold_timeout: 30s\n");
+        up.cluster.editConfig(y -> y.replace("  trap_period: 2s\n", "  trap_period: 2s\n  writer_lease: 2s\n"));
+        try (RouterCluster rc = up.start()) {
             var c = rc.cluster;
             RouterLoad.prepare(rc.writerPort, c.config.monitorUser());
             List<Long> acked;

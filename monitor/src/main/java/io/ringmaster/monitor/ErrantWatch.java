@@ -3,14 +3,9 @@ package io.ringmaster.monitor;
 import io.ringmaster.core.analysis.ErrantTransactions;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.gtid.GtidPosition;
-import io.ringmaster.core.model.HostState;
 import io.ringmaster.core.observe.HostObservation;
-import io.ringmaster.core.state.ClusterState;
-import io.ringmaster.core.state.HostRecord;
 import io.ringmaster.mysql.SqlActions;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps hosts holding errant transactions (GTIDs the writer does not have) out of every role: they are held in
- * AWAITING_RECOVERY with the GTIDs as the reason, and {@code set-online} refuses them. The writer's position is
- * read again after the hosts', so a transaction that replicated in between is not mistaken for an errant one.
+ * Finds hosts holding errant transactions (GTIDs the writer does not have), for the round's decision (which holds
+ * them in AWAITING_RECOVERY, out of every role) and for {@code set-online}, which refuses them. The writer's
+ * position is read again after the hosts', so a transaction that replicated in between is not mistaken for one.
  *
- * <p>{@link #detect} runs under the monitor's lock; the read methods are thread-safe.
+ * <p>{@link #confirm} runs under the monitor's lock; the read methods are thread-safe.
  */
 final class ErrantWatch {
     private static final Logger log = LoggerFactory.getLogger(ErrantWatch.class);
@@ -39,14 +34,16 @@ final class ErrantWatch {
     }
 
     /**
-     * Finds errant hosts in this round's observations and holds them in AWAITING_RECOVERY.
+     * Finds errant hosts in this round's observations: GTIDs they have that the writer lacks, confirmed against a
+     * fresh read of the writer's position (so a transaction that replicated in between is not taken for errant).
+     * When the writer cannot be read now, the previous round's findings stand.
      *
-     * @return the state with errant hosts held
+     * @return host to its errant ranges; empty when there is none or no answering writer
      */
-    ClusterState detect(ClusterState state, Optional<String> writer, Map<String, HostObservation> obs, Instant now) {
+    Map<String, List<ErrantTransactions.Range>> confirm(Optional<String> writer, Map<String, HostObservation> obs) {
         HostObservation wo = writer.map(obs::get).orElse(null);
         if (wo == null || !wo.sqlOk()) {
-            return state;
+            return Map.copyOf(errant);
         }
         Map<String, List<ErrantTransactions.Range>> found = new LinkedHashMap<>();
         for (HostObservation o : obs.values()) {
@@ -63,30 +60,17 @@ final class ErrantWatch {
                 found.replaceAll((h, r) -> ErrantTransactions.find(obs.get(h).currentPos(), fresh));
                 found.values().removeIf(List::isEmpty);
             } catch (SQLException e) {
-                return state; // cannot confirm now; look again next round
+                return Map.copyOf(errant); // cannot confirm now; look again next round
             }
         }
         errant.keySet().retainAll(found.keySet());
-        Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-        boolean changed = false;
-        for (var e : found.entrySet()) {
-            String text = "errant transactions: " + ErrantTransactions.describe(e.getValue());
-            if (errant.put(e.getKey(), e.getValue()) == null) {
-                log.error("{}: {}; it stays out of every role until they are removed (ringmaster errant {})",
-                        e.getKey(), text, e.getKey());
+        found.forEach((host, ranges) -> {
+            if (errant.put(host, ranges) == null) {
+                log.error("{}: errant transactions {}; it stays out of every role until they are removed "
+                        + "(ringmaster errant {})", host, ErrantTransactions.describe(ranges), host);
             }
-            HostRecord r = hosts.get(e.getKey());
-            if (r != null && r.state() != HostState.ADMIN_OFFLINE && r.state() != HostState.HARD_OFFLINE
-                    && !(r.state() == HostState.AWAITING_RECOVERY && r.reason().equals(text))) {
-                if (r.state() != HostState.AWAITING_RECOVERY) {
-                    log.info("state {}: {} -> AWAITING_RECOVERY ({})", e.getKey(), r.state(), text);
-                }
-                hosts.put(e.getKey(), r.withState(HostState.AWAITING_RECOVERY,
-                        r.state() == HostState.AWAITING_RECOVERY ? r.since() : now, text));
-                changed = true;
-            }
-        }
-        return changed ? state.withHosts(hosts, state.updated()) : state;
+        });
+        return Map.copyOf(found);
     }
 
     /** Hosts found errant in the latest round. */
@@ -110,12 +94,5 @@ final class ErrantWatch {
         } catch (SQLException e) {
             return of(host);
         }
-    }
-
-    /** One line per errant host, for findings. */
-    List<String> findings() {
-        List<String> out = new ArrayList<>();
-        errant.forEach((h, r) -> out.add(h + ": errant transactions " + ErrantTransactions.describe(r)));
-        return out;
     }
 }

@@ -1,24 +1,22 @@
 package io.ringmaster.monitor;
 
 import io.ringmaster.core.analysis.ErrantTransactions;
-import io.ringmaster.core.analysis.WriterAnalysis;
-import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
-import io.ringmaster.core.gtid.GtidPosition;
+import io.ringmaster.core.decide.Decision;
+import io.ringmaster.core.decide.Finding;
+import io.ringmaster.core.decide.RoundDecider;
+import io.ringmaster.core.decide.RoundFacts;
 import io.ringmaster.core.model.HostState;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.observe.HostObservation;
 import io.ringmaster.core.plan.Planner;
-import io.ringmaster.core.plan.WriterChange;
 import io.ringmaster.core.roles.CandidateChoice;
 import io.ringmaster.core.roles.CandidateChooser;
 import io.ringmaster.core.roles.RoleAssigner;
 import io.ringmaster.core.routing.RouteTable;
 import io.ringmaster.core.state.ClusterState;
 import io.ringmaster.core.state.HostRecord;
-import io.ringmaster.core.state.StateMachine;
-import io.ringmaster.core.state.Transition;
 import io.ringmaster.mysql.HostProbe;
 import io.ringmaster.mysql.MariaDbDialect;
 import io.ringmaster.mysql.SqlActions;
@@ -28,9 +26,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +37,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +54,6 @@ import org.slf4j.MDC;
  */
 public final class Monitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monitor.class);
-    private static final int KEPT_RECOVERIES = 50;
     /**
      * Time between rounds while a host is suspect (a failed check, or a lost IO thread below the writer), ms: the
      * monitor looks at every host this often until the verdict, instead of once per check period.
@@ -70,7 +64,9 @@ public final class Monitor implements AutoCloseable {
 
     private final RingmasterConfig config;
     private final Clock clock;
-    private final StateMachine machine;
+    private final RoundDecider decider;
+    private final WriterChanges changes;
+    private final RoundActions actions;
     private final HostProbe probe;
     private final SqlActions sql;
     private final SqlActions quick;
@@ -89,12 +85,9 @@ public final class Monitor implements AutoCloseable {
     private Instant suspectSince;
     private final Map<String, HostObservation> lastObservation = new ConcurrentHashMap<>();
     private final Map<String, HostObservation> lastGood = new ConcurrentHashMap<>();
-    private final Deque<RecoveryRecord> recoveries = new ArrayDeque<>();
-    private final AtomicInteger recoveryCounter = new AtomicInteger();
 
     private final SelfCheck selfCheck;
     private final ScheduledThreadPoolExecutor watchdog;
-    private final Reconciler reconciler;
     private final ErrantWatch errant;
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
@@ -102,10 +95,8 @@ public final class Monitor implements AutoCloseable {
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
-    private volatile long heartbeatWrittenMicros;
-    private String heartbeatTableOn = "";
-    private String lastNoCandidate = "";
-    private final Map<String, String> findings = new ConcurrentHashMap<>();
+    private volatile List<Finding> roundFindings = List.of();
+    private final Map<String, Finding> checksumFindings = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
 
@@ -122,7 +113,7 @@ public final class Monitor implements AutoCloseable {
     public Monitor(RingmasterConfig config, Clock clock) throws IOException {
         this.config = config;
         this.clock = clock;
-        this.machine = new StateMachine(config);
+        this.decider = new RoundDecider(config);
         this.probe = new HostProbe(MariaDbDialect.INSTANCE, config.monitorUser(), config.monitor().checkTimeout(),
                 config.monitor().heartbeatSchema(), clock);
         this.sql = new SqlActions(MariaDbDialect.INSTANCE, config.monitorUser(), config.replicationUser(),
@@ -139,15 +130,33 @@ public final class Monitor implements AutoCloseable {
                 config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config), 0, now));
         this.routes = new RoutePublisher(config, clock, state.epoch());
         this.selfCheck = new SelfCheck(config, clock);
-        this.reconciler = new Reconciler(config, sql);
         this.errant = new ErrantWatch(config, sql);
         this.hooks = new FailoverHooks(config, clock);
+        WriterChanges.MonitorState view = new WriterChanges.MonitorState() {
+            public ClusterState state() {
+                return state;
+            }
+
+            public void commit(ClusterState next) {
+                Monitor.this.commit(next);
+            }
+
+            public Map<String, HostObservation> lastObservation() {
+                return lastObservation;
+            }
+
+            public Map<String, HostObservation> lastGood() {
+                return lastGood;
+            }
+        };
+        this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view);
+        this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view);
         this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
                 (key, text) -> {
                     if (text == null) {
-                        findings.remove(key);
+                        checksumFindings.remove(key);
                     } else {
-                        findings.put(key, text);
+                        checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
                     }
                 }) : null;
         this.prober = new Prober(config, probe, clock);
@@ -233,6 +242,7 @@ public final class Monitor implements AutoCloseable {
     private void round() {
         MDC.put("cluster", config.cluster());
         try {
+            long epoch = state.epoch();
             Map<String, HostObservation> obs = probeAll();
             String pause = selfCheck.pauseOrClockJump();
             String network = selfCheck.networkCheck();
@@ -241,20 +251,14 @@ public final class Monitor implements AutoCloseable {
                 if (lifecycle != Lifecycle.RUNNING) {
                     return;
                 }
-                if (!network.isEmpty()) {
-                    if (findings.put("network", network) == null) {
-                        log.error("{}; freezing every state until the monitor's own network answers", network);
-                    }
+                if (state.epoch() != epoch) {
+                    // a command changed the writer while this round probed: what it saw is from before
+                    wake("the writer changed while this round probed");
                     return;
                 }
-                if (findings.remove("network") != null) {
-                    log.warn("network check passes again; states move again");
-                }
-                if (!pause.isEmpty()) {
-                    log.warn("{}: dropping this round's checks and re-checking every host before acting", pause);
-                    return;
-                }
-                decide(obs);
+                Optional<Finding> distrust = !network.isEmpty() ? Optional.of(new Finding.MonitorNetworkDown(network))
+                        : !pause.isEmpty() ? Optional.of(new Finding.MonitorPaused(pause)) : Optional.empty();
+                decide(obs, distrust);
             } finally {
                 lock.unlock();
             }
@@ -338,7 +342,7 @@ public final class Monitor implements AutoCloseable {
         java.util.Set<String> suspects = new java.util.HashSet<>();
         lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> suspects.add(o.host()));
         Map<String, HostObservation> out = new LinkedHashMap<>();
-        long written = heartbeatWrittenMicros;
+        long written = actions.heartbeatWrittenMicros();
         prober.probeAll(writerId, suspects, selfCheck.checkBoundMs(), FAST_PERIOD_MS).forEach((host, r) -> {
             HostObservation o = r.observation();
             if (o.sqlOk() && r.heartbeatMicros().isPresent() && written > 0) {
@@ -350,118 +354,49 @@ public final class Monitor implements AutoCloseable {
         return out;
     }
 
-    private void decide(Map<String, HostObservation> obs) {
+    /**
+     * Gathers the round's facts, asks the pure decider, and carries the decision out: the new state, the actions
+     * in order, the findings, the routes. Caller holds the lock.
+     */
+    private void decide(Map<String, HostObservation> obs, Optional<Finding> distrust) {
         Instant now = clock.instant();
-        lastObservation.putAll(obs);
-        obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
+        if (distrust.isEmpty()) {
+            lastObservation.putAll(obs);
+            obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
+        }
         ClusterState before = state;
-        Optional<String> prevWriter = before.holder(writerRole);
-        StateMachine.Step step = machine.step(before, obs, now);
-        for (Transition t : step.transitions()) {
-            log.info("state {}", t);
+        Optional<String> writer = before.holder(writerRole);
+        RoundFacts facts = new RoundFacts(!ready, distrust, Optional.ofNullable(strandedWriter), lastGood,
+                distrust.isEmpty() ? errant.confirm(writer, obs) : Map.of(),
+                journal.blockedBecause(now, config.safety().failoverBlockPeriod()));
+        Decision d = decider.decide(before, obs, facts, now);
+        d.transitions().forEach(t -> log.info("state {}", t));
+        d.notes().forEach(n -> log.warn("{}", n));
+        logRoleChanges(before.roles(), d.state().roles());
+        strandedWriter = d.strandedWriter().orElse(null);
+        if (!d.state().equals(before)) {
+            commit(d.state());
         }
-        state = step.state();
-        prevWriter.ifPresent(w -> keepWriterIfOnlyMonitorLostIt(before, obs, w));
-        state = errant.detect(state, state.holder(writerRole), obs, now);
-        if (!ready) {
-            firstLook(obs);
-            ready = true;
-            if (state.mode() != MonitorMode.PASSIVE) {
-                applyRoles();
-            }
-            persist();
-            routes.publish(state.roles(), false, state.epoch());
-            return;
+        List<Finding> found = new ArrayList<>(d.findings());
+        if (distrust.isPresent()) {
+            found.addAll(roundFindings.stream().filter(f -> !f.equals(distrust.get())).toList()); // as they were
         }
-        leaveWaitMode(now);
-        if (state.mode() != MonitorMode.PASSIVE) {
-            RoleAssigner.Assignment a = RoleAssigner.assign(config, state);
-            logRoleChanges(state.roles(), a.roles());
-            state = state.withRoles(a.roles());
-            if (a.writerNeeded()) {
-                String why = prevWriter.map(w -> "writer " + w + " is "
-                        + (state.host(w) == null ? "not checked" : state.host(w).state() + ": " + state.host(w).reason()))
-                        .orElse("no writer");
-                changeWriter(prevWriter.or(() -> Optional.ofNullable(strandedWriter)), obs, why);
-            }
-            reconciler.reassertReadOnly(state, state.holder(writerRole), obs);
-            state = reconciler.rescueOrphans(state, state.holder(writerRole));
-            state = reconciler.healRing(state, obs, errant.hosts());
-            heartbeat(obs);
-        }
-        if (!state.equals(before)) {
-            persist();
-        }
+        found.addAll(actions.run(d.actions()));
+        reportFindings(found);
+        ready |= distrust.isEmpty();
         routes.publish(state.roles(), false, state.epoch());
     }
 
-    /**
-     * The state machine marks an unreachable writer HARD_OFFLINE; when the hosts replicating from it still have a
-     * connected IO thread, only the monitor lost it: keep it ONLINE with its role and report a finding instead.
-     */
-    private void keepWriterIfOnlyMonitorLostIt(ClusterState before, Map<String, HostObservation> obs, String writer) {
-        HostRecord now = state.host(writer);
-        HostRecord was = before.host(writer);
-        HostObservation o = obs.get(writer);
-        if (now == null || was == null || o == null || o.sqlOk() || now.state() != HostState.HARD_OFFLINE
-                || was.state() != HostState.ONLINE) {
-            findings.remove("writer-unreachable");
-            return;
-        }
-        WriterAnalysis.Verdict v = WriterAnalysis.analyze(config, state, obs, writer);
-        switch (v) {
-            case WriterAnalysis.Unreachable u -> {
-                if (findings.put("writer-unreachable", u.summary()) == null) {
-                    log.error("{}", u.summary());
-                }
-                Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-                hosts.put(writer, new HostRecord(HostState.ONLINE, was.since(), "unreachable from the monitor only",
-                        now.checks(), now.uptimeSeconds(), was.falls(), was.flapping(), now.lastSeenPos()));
-                state = state.withHosts(hosts, state.updated());
-            }
-            case WriterAnalysis.Dead d -> {
-                findings.remove("writer-unreachable");
-                log.warn("{}", d.summary());
+    /** Logs each finding once, when it first appears, and makes the list current. */
+    private void reportFindings(List<Finding> found) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        roundFindings.forEach(f -> known.add(f.summary()));
+        for (Finding f : found) {
+            if (!known.contains(f.summary())) {
+                log.error("{} [{}]: {}", f.summary(), f.code(), f.howToClear());
             }
         }
-    }
-
-    /** WAIT mode becomes ACTIVE once every master is ONLINE or wait_for_other_master has passed. */
-    private void leaveWaitMode(Instant now) {
-        if (state.mode() != MonitorMode.WAIT) {
-            return;
-        }
-        boolean allMasters = config.masters().stream().allMatch(m -> state.host(m.name()) != null
-                && state.host(m.name()).state() == HostState.ONLINE);
-        boolean waited = !state.modeSince().plus(config.safety().waitForOtherMaster()).isAfter(now);
-        if (allMasters || waited) {
-            log.warn("leaving WAIT mode for ACTIVE: {}", allMasters ? "every master is ONLINE"
-                    : "wait_for_other_master (" + config.safety().waitForOtherMaster().toSeconds() + " s) has passed");
-            state = state.withMode(MonitorMode.ACTIVE, now);
-        }
-    }
-
-    /** First round after start: adopt the writable master when there is exactly one; refuse to guess otherwise. */
-    private void firstLook(Map<String, HostObservation> obs) {
-        List<String> writableHosts = config.hosts().stream().map(HostConfig::name)
-                .filter(n -> obs.get(n) != null && obs.get(n).sqlOk() && !obs.get(n).readOnly()).toList();
-        List<String> writable = writableHosts.stream().filter(n -> config.host(n).isMaster()).toList();
-        Optional<String> recorded = state.holder(writerRole);
-        log.info("first look at every host done: writable {}, recorded writer {}", writableHosts,
-                recorded.orElse("(none)"));
-        if (writableHosts.size() > 1 && config.safety().carefulStartup()) {
-            log.error("careful start-up: {} are all writable; switching to PASSIVE, fix by hand then set-active",
-                    writableHosts);
-            state = state.withMode(MonitorMode.PASSIVE, clock.instant());
-            return;
-        }
-        if (writable.size() == 1 && !recorded.equals(Optional.of(writable.get(0)))
-                && state.host(writable.get(0)).state() == HostState.ONLINE) {
-            log.info("adopting {} as writer: it is the only writable master", writable.get(0));
-            Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
-            roles.put(writerRole, List.of(writable.get(0)));
-            state = state.withRoles(roles).nextEpoch();
-        }
+        roundFindings = List.copyOf(found);
     }
 
     private void logRoleChanges(Map<String, List<String>> before, Map<String, List<String>> after) {
@@ -473,266 +408,13 @@ public final class Monitor implements AutoCloseable {
         });
     }
 
-    private void changeWriter(Optional<String> old, Map<String, HostObservation> obs, String why) {
-        Optional<Long> domain = old.map(lastGood::get).map(HostObservation::gtidDomainId);
-        CandidateChoice choice = CandidateChooser.choose(config, state, obs, old, domain);
-        if (choice.candidate().isEmpty()) {
-            String msg = why + "; " + choice.summary();
-            if (!msg.equals(lastNoCandidate)) {
-                log.error("no writer: {}", msg);
-                lastNoCandidate = msg;
-            }
-            return;
+    /** Makes {@code next} the state and saves it; a new writer forgets the last heartbeat. Caller holds the lock. */
+    private void commit(ClusterState next) {
+        if (!next.holder(writerRole).equals(state.holder(writerRole))) {
+            actions.writerChanged();
         }
-        lastNoCandidate = "";
-        String to = choice.candidate().get();
-        WriterChange change;
-        if (old.isEmpty()) {
-            change = Planner.initial(state, to);
-        } else if (obs.get(old.get()) != null && obs.get(old.get()).sqlOk()) {
-            change = Planner.switchover(config, state, old.get(), to);
-        } else {
-            change = Planner.failover(config, state, old.get(), to);
-        }
-        old.ifPresent(o -> strandedWriter = o);
-        if (change.kind() != WriterChange.Kind.INITIAL) {
-            Optional<String> blocked = journal.blockedBecause(clock.instant(), config.safety().failoverBlockPeriod());
-            if (blocked.isPresent()) {
-                if (findings.put("anti-flap", blocked.get()) == null) {
-                    log.error("not failing over ({}): {}", why, blocked.get());
-                }
-                return;
-            }
-            Optional<String> veto = hooks.veto(change, why, state.epoch());
-            if (veto.isPresent()) {
-                findings.put("veto", veto.get());
-                return;
-            }
-            findings.remove("veto");
-        }
-        RecoveryRecord r = execute(change, why + "; " + choice.summary(), false);
-        if (r.success()) {
-            strandedWriter = null;
-            if (change.kind() != WriterChange.Kind.INITIAL) {
-                try {
-                    journal.automaticFailover(r.id(), clock.instant());
-                } catch (IOException e) {
-                    log.error("cannot record the failover in the journal: {}", e.getMessage());
-                }
-            }
-        }
-    }
-
-    /**
-     * Runs a writer change and, when it succeeds, records the new writer. Caller holds the lock.
-     *
-     * @return the audit record
-     */
-    private RecoveryRecord execute(WriterChange change, String reason, boolean forced) {
-        String id = change.kind().name().charAt(0) + "-" + clock.millis() + "-" + recoveryCounter.incrementAndGet();
-        RecoveryRecord audit = new RecoveryRecord(id, change.kind().name(), change.from().orElse(""), change.to(),
-                reason, clock.instant());
-        synchronized (recoveries) {
-            recoveries.addFirst(audit);
-            while (recoveries.size() > KEPT_RECOVERIES) {
-                recoveries.removeLast();
-            }
-        }
-        MDC.put("recovery", id);
-        log.warn("[{}] {} {} -> {}: {}", id, change.kind(), change.from().orElse("(none)"), change.to(), reason);
-        Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
-        during.put(writerRole, List.of());
-        routes.publish(during, true, state.epoch());
-        change.from().filter(f -> change.kind() == WriterChange.Kind.FAILOVER).ifPresent(f -> recordDetection(f, audit));
-        GtidPosition oldBefore = change.from().map(f -> positionBefore(change, f)).orElse(null);
-        if (oldBefore != null) {
-            audit.position(true, change.from().get(), oldBefore.toString());
-        }
-        Optional.ofNullable(lastGood.get(change.to())).ifPresent(o ->
-                audit.position(true, o.host(), o.currentPos().toString()));
-        try {
-            awaitRouters(change, audit);
-            waitOutLease(change, audit);
-            Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
-            roles.put(writerRole, List.of(change.to()));
-            java.util.Set<String> down = new java.util.HashSet<>();
-            lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> down.add(o.host()));
-            down.remove(change.to());
-            long epoch = state.epoch() + 1;
-            // held connections go to the new writer the moment it is writable, not after the replicas moved
-            runner.run(change, audit, forced, new StepRunner.Context(down, () -> routes.publish(roles, false, epoch)));
-            state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
-            heartbeatWrittenMicros = 0;
-            long ms = Duration.between(audit.started(), clock.instant()).toMillis();
-            persist();
-            routes.publish(state.roles(), false, state.epoch());
-            log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
-                    state.epoch());
-            recordPositionsAfter(change, oldBefore, audit);
-            audit.finish(true, change.kind() + " done in " + ms + " ms: " + change.to() + " is the writer"
-                    + (audit.transactionsLost() > 0 ? "; " + audit.transactionsLost()
-                    + " transaction(s) of the old writer lost" : ""), clock.instant());
-            hooks.after(change, audit, reason, state.epoch());
-        } catch (StepRunner.StepFailed e) {
-            audit.finish(false, e.getMessage(), clock.instant());
-            log.error("[{}] {} abandoned: {}", id, change.kind(), e.getMessage());
-        } finally {
-            MDC.remove("recovery");
-            routes.publish(state.roles(), false, state.epoch());
-            try {
-                journal.audit(StatusView.recovery(audit));
-            } catch (IOException e) {
-                log.error("cannot append to the audit log: {}", e.getMessage());
-            }
-        }
-        return audit;
-    }
-
-    /**
-     * How the failed writer was found dead, for the audit record: when its checks began to fail (the first failing
-     * check of the current run of failures), and whether its port refused connections (a crash: no trap period)
-     * or it stopped answering (a timeout: a frozen or cut-off server, after the trap period).
-     */
-    private void recordDetection(String from, RecoveryRecord audit) {
-        HostRecord r = state.host(from);
-        HostObservation o = lastObservation.get(from);
-        Instant first = r == null ? null : r.checks().values().stream().filter(c -> !c.passing())
-                .map(io.ringmaster.core.state.CheckStatus::failingSince).filter(java.util.Objects::nonNull)
-                .min(Instant::compareTo).orElse(null);
-        String evidence = o == null || o.sqlOk() ? "unknown" : o.refused() ? "refused" : o.reachable() ? "timeout"
-                : "unreachable";
-        audit.detection(first, evidence);
-    }
-
-    /**
-     * The old writer's {@code gtid_binlog_pos} as the change starts: read from it for a switchover (it answers),
-     * else the last one seen. Bounded by the check timeout.
-     */
-    private GtidPosition positionBefore(WriterChange change, String from) {
-        if (change.kind() == WriterChange.Kind.SWITCHOVER) {
-            try {
-                return quick.binlogPosition(config.host(from));
-            } catch (SQLException e) {
-                log.warn("cannot read {}'s GTID position for the audit record: {}", from, SqlErrors.describe(e));
-            }
-        }
-        HostObservation last = lastGood.get(from);
-        return last == null ? null : last.binlogPos();
-    }
-
-    /**
-     * After the steps: the new writer's position (and the old writer's, when it still answers), and how many of the
-     * transactions the old writer had as the change started the new writer lacks: 0 unless forced, for a
-     * switchover; for a failover a lower bound, since what the old writer wrote after it was last seen is not
-     * known. Best effort, bounded by the check timeout per host.
-     */
-    private void recordPositionsAfter(WriterChange change, GtidPosition oldBefore, RecoveryRecord audit) {
-        GtidPosition to;
-        try {
-            to = quick.currentPosition(config.host(change.to()));
-        } catch (SQLException e) {
-            log.warn("[{}] cannot read {}'s GTID position for the audit record: {}", audit.id(), change.to(),
-                    SqlErrors.describe(e));
-            return;
-        }
-        audit.position(false, change.to(), to.toString());
-        if (change.from().isEmpty()) {
-            audit.transactionsLost(0);
-            return;
-        }
-        if (change.kind() == WriterChange.Kind.SWITCHOVER) {
-            try {
-                audit.position(false, change.from().get(), quick.binlogPosition(config.host(change.from().get()))
-                        .toString());
-            } catch (SQLException e) {
-                log.warn("[{}] cannot read {}'s final GTID position: {}", audit.id(), change.from().get(),
-                        SqlErrors.describe(e));
-            }
-        }
-        if (oldBefore != null) {
-            audit.transactionsLost(to.missingFrom(oldBefore));
-        }
-    }
-
-    /**
-     * Before the old writer is fenced, every standalone router must let go of it: apply the table without a writer
-     * (so its connections to the old writer are cut), or have its lease run out since it last asked.
-     */
-    private void awaitRouters(WriterChange change, RecoveryRecord audit) throws StepRunner.StepFailed {
-        if (change.from().isEmpty()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        List<String> routers;
-        try {
-            routers = routes.awaitFollowers(routes.current().version());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepRunner.StepFailed("interrupted while waiting for the routers to let go of "
-                    + change.from().get());
-        }
-        if (routers.isEmpty()) {
-            return;
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        log.info("[{}] routers let go of {} in {} ms: {}", audit.id(), change.from().get(), ms, routers);
-        audit.add(new RecoveryRecord.StepRecord("wait for the routers to let go of " + change.from().get(), true, ms,
-                String.join("; ", routers)));
-    }
-
-    /**
-     * When the old writer could not be fenced (it does not answer), something outside the monitor may still send
-     * it writes until its lease runs out: wait that out before promoting (bounded by the lease).
-     */
-    private void waitOutLease(WriterChange change, RecoveryRecord audit) {
-        Duration lease = config.safety().writerLease();
-        if (lease.isZero() || change.from().isEmpty() || change.kind() != WriterChange.Kind.FAILOVER) {
-            return;
-        }
-        HostObservation last = lastGood.get(change.from().get());
-        if (last == null) {
-            return;
-        }
-        Instant until = last.at().plus(lease);
-        long ms = Duration.between(clock.instant(), until).toMillis();
-        if (ms <= 0) {
-            return;
-        }
-        log.warn("[{}] waiting {} ms for {}'s writer lease to run out (last reached at {})", audit.id(), ms,
-                change.from().get(), last.at());
-        long t0 = System.nanoTime();
-        try {
-            Thread.sleep(Math.min(ms, lease.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        audit.add(new RecoveryRecord.StepRecord("wait out " + change.from().get() + "'s writer lease", true,
-                (System.nanoTime() - t0) / 1_000_000, "lease " + lease.toMillis() + " ms from " + last.at()));
-    }
-
-    private void heartbeat(Map<String, HostObservation> obs) {
-        Optional<String> writer = state.holder(writerRole);
-        if (writer.isEmpty()) {
-            return;
-        }
-        HostObservation o = obs.get(writer.get());
-        if (o == null || !o.sqlOk() || o.readOnly()) {
-            return;
-        }
-        HostConfig w = config.host(writer.get());
-        String schema = config.monitor().heartbeatSchema();
-        try {
-            if (!heartbeatTableOn.equals(w.name())) {
-                sql.ensureHeartbeatTable(w, schema);
-                heartbeatTableOn = w.name();
-            }
-            Instant now = clock.instant();
-            long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-            sql.writeHeartbeat(w, schema, o.serverId(), micros);
-            heartbeatWrittenMicros = micros;
-        } catch (SQLException e) {
-            log.warn("{}: heartbeat write failed: {}", w.name(), SqlErrors.describe(e));
-        }
+        state = next;
+        persist();
     }
 
     private void persist() {
@@ -761,7 +443,7 @@ public final class Monitor implements AutoCloseable {
                         + "the host first (ringmaster errant " + host + ")");
             }
             try {
-                state = machine.setOnline(state, host, clock.instant());
+                state = decider.machine().setOnline(state, host, clock.instant());
             } catch (IllegalStateException e) {
                 throw new CommandRefused(409, e.getMessage());
             }
@@ -791,7 +473,7 @@ public final class Monitor implements AutoCloseable {
                 }
             }
             try {
-                state = machine.setOffline(state, host, clock.instant());
+                state = decider.machine().setOffline(state, host, clock.instant());
             } catch (IllegalStateException e) {
                 throw new CommandRefused(409, e.getMessage());
             }
@@ -847,7 +529,8 @@ public final class Monitor implements AutoCloseable {
                 throw new CommandRefused(409, "host '" + host + "' already holds role '" + role + "'");
             }
             if (current.isEmpty()) {
-                RecoveryRecord r = execute(Planner.initial(state, host), "move-role " + role + " " + host, force);
+                RecoveryRecord r = changes.execute(Planner.initial(state, host), "move-role " + role + " " + host,
+                        force);
                 if (!r.success()) {
                     throw new CommandRefused(409, "move-role refused: " + r.outcome());
                 }
@@ -864,7 +547,10 @@ public final class Monitor implements AutoCloseable {
                 state = state.withHosts(hosts, clock.instant());
             }
             try {
-                switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host, forcible);
+                boolean writerSilent = lastObservation.get(current.get()) == null
+                        || !lastObservation.get(current.get()).sqlOk();
+                switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host,
+                        forcible || (force && writerSilent));
             } catch (CommandRefused e) {
                 if (forcible) {
                     Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
@@ -902,11 +588,14 @@ public final class Monitor implements AutoCloseable {
     }
 
     private void switchover(String from, String to, String why, boolean forced) throws CommandRefused {
-        if (lastObservation.get(from) == null || !lastObservation.get(from).sqlOk()) {
+        boolean answers = lastObservation.get(from) != null && lastObservation.get(from).sqlOk();
+        if (!answers && !forced) {
             throw new CommandRefused(409, "the writer '" + from + "' does not answer; a failover, not a switchover, "
-                    + "is needed");
+                    + "is needed (move-role --force runs one when the monitor cannot confirm it by itself)");
         }
-        RecoveryRecord r = execute(Planner.switchover(config, state, from, to), why, forced);
+        // forced with a writer that does not answer: the operator's word stands for the proof that it is dead
+        RecoveryRecord r = changes.execute(answers ? Planner.switchover(config, state, from, to)
+                : Planner.failover(config, state, from, to), why, forced);
         if (!r.success()) {
             throw new CommandRefused(409, "switchover refused, '" + from + "' stays the writer: " + r.outcome());
         }
@@ -976,7 +665,7 @@ public final class Monitor implements AutoCloseable {
         return command(() -> {
             try {
                 String what = journal.acknowledge();
-                findings.remove("anti-flap");
+                roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked)).toList();
                 log.warn("operator {}", what);
                 return "OK: " + what;
             } catch (IOException e) {
@@ -985,11 +674,16 @@ public final class Monitor implements AutoCloseable {
         });
     }
 
-    /** Current findings (problems the monitor reports but does not act on), one line each. */
-    public List<String> findings() {
-        List<String> out = new ArrayList<>(findings.values());
-        out.addAll(errant.findings());
+    /** Current findings (problems the monitor reports but does not act on), never null. */
+    public List<Finding> currentFindings() {
+        List<Finding> out = new ArrayList<>(roundFindings);
+        out.addAll(checksumFindings.values());
         return out;
+    }
+
+    /** Current findings, one line each ({@link Finding#summary()}). */
+    public List<String> findings() {
+        return currentFindings().stream().map(Finding::summary).toList();
     }
 
     /** The last scheduled checksum run, or an empty map (none ran, or no schedule). */
@@ -999,7 +693,7 @@ public final class Monitor implements AutoCloseable {
 
     /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */
     public List<Map<String, Object>> history() {
-        return journal.history(KEPT_RECOVERIES);
+        return journal.history(WriterChanges.KEPT_RECOVERIES);
     }
 
     private void applyRoles() {
@@ -1034,11 +728,15 @@ public final class Monitor implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CommandRefused(503, "interrupted");
         }
+        long epoch = state.epoch();
         try {
             return c.run();
         } finally {
             routes.publish(state.roles(), false, state.epoch());
             lock.unlock();
+            if (state.epoch() != epoch) {
+                wake("the writer changed"); // look at every host again now, not at the next check period
+            }
         }
     }
 
@@ -1114,8 +812,6 @@ public final class Monitor implements AutoCloseable {
 
     /** Recent writer changes, newest first. */
     public List<RecoveryRecord> recoveries() {
-        synchronized (recoveries) {
-            return new ArrayList<>(recoveries);
-        }
+        return changes.recoveries();
     }
 }

@@ -181,6 +181,7 @@ final class StepRunner {
             // a replica that cannot be repointed now is rescued by a later round; it must not undo the change
             boolean bestEffort = (step instanceof Step.Fence f && f.bestEffort()) || step instanceof Step.Repoint
                     || step instanceof Step.CatchUpFromPeers || step instanceof Step.Detach
+                    || step instanceof Step.ApproachSource
                     || (step instanceof Step.StopApplier a && !a.host().equals(change.to()))
                     || (forced && (step instanceof Step.CatchUpRelayLog || step instanceof Step.CatchUpToSource));
             audit.add(new RecoveryRecord.StepRecord(step.describe(), false, ms, why));
@@ -201,6 +202,12 @@ final class StepRunner {
             case Step.Unfence u -> {
                 sql.setReadOnly(host(u.host()), false, reason + ": rollback");
                 yield "";
+            }
+            case Step.ApproachSource a -> {
+                GtidPosition target = sql.binlogPosition(host(a.sourceHost()));
+                // bounded by the action timeout: a host that cannot keep up leaves the rest to the catch-up
+                yield waitFor(host(a.host()), target, config.monitor().actionTimeout(),
+                        reason + ": before the fence, while writes flow");
             }
             case Step.CatchUpToSource c -> {
                 GtidPosition target = sql.binlogPosition(host(c.sourceHost()));
@@ -260,7 +267,11 @@ final class StepRunner {
     }
 
     private String waitFor(HostConfig h, GtidPosition target, String reason) throws SQLException, StepFailed {
-        Duration limit = config.monitor().catchUpTimeout();
+        return waitFor(h, target, config.monitor().catchUpTimeout(), reason);
+    }
+
+    private String waitFor(HostConfig h, GtidPosition target, Duration limit, String reason)
+            throws SQLException, StepFailed {
         long t0 = clock.millis();
         if (!sql.waitForGtid(h, target, limit, reason)) {
             GtidPosition now = sql.currentPosition(h);

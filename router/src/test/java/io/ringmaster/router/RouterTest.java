@@ -48,10 +48,18 @@ class RouterTest {
         }
     }
 
+    /** Ports handed out so far: the kernel may offer a just-closed ephemeral port twice in a row. */
+    private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no new free port in 100 tries");
     }
 
     private Router start(Duration hold, Duration drain, RouterConfig.Listener... extra) throws IOException {

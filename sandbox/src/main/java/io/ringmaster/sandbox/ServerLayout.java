@@ -97,6 +97,10 @@ public record ServerLayout(Path dir) {
         l.add("gtid_strict_mode=ON");
         l.add("read_only=ON");
         l.add("slave_net_timeout=4"); // as bootstrap sets it: replicas notice a frozen source in 4 s
+        // apply what the source group-committed in parallel (each commit syncs binlog and redo log here too), so a
+        // replica keeps up with a write load and a failover or switchover has little relay log left to apply
+        l.add("slave_parallel_threads=4");
+        l.add("slave_parallel_mode=optimistic");
         if (host.isMaster()) {
             l.add("auto_increment_increment=" + masterCount);
             l.add("auto_increment_offset=" + host.masterIndex());

@@ -11,9 +11,12 @@ import java.util.Map;
 
 /**
  * Decides whether a writer the monitor cannot reach is really dead, from the hosts that replicate from it
- * (orchestrator's holistic {@code DeadMaster} versus {@code UnreachableMaster}): the writer is dead only when
- * every host replicating from it either cannot be reached either or sees its IO thread disconnected. A cut
- * between the monitor and the writer alone is not a failure of the writer. Pure and thread-safe.
+ * (orchestrator's holistic {@code DeadMaster} versus {@code UnreachableMaster}): the writer is dead only when the
+ * hosts replicating from it that the monitor can ask all see their IO thread disconnected, and at least one could
+ * be asked. A host the monitor cannot reach either is no witness either way (orchestrator counts only valid
+ * replicas): a monitor cut off from the writer and from every host below it learns nothing about the writer, and
+ * failing over then could leave a live, unfenced writer beside the new one. A cut between the monitor and the
+ * writer alone is not a failure of the writer. Pure and thread-safe.
  */
 public final class WriterAnalysis {
     private WriterAnalysis() {}
@@ -25,15 +28,17 @@ public final class WriterAnalysis {
     }
 
     /**
-     * The writer is dead: nobody (monitor or replicas) can reach it.
+     * The writer is dead: neither the monitor nor any host replicating from it that answers can reach it.
      *
-     * @param corroborating hosts that confirm it (IO thread not connected, or unreachable themselves); may be
-     *                      empty when no host replicates from the writer
+     * @param corroborating hosts that confirm it (IO thread not connected); empty only when no host replicates
+     *                      from the writer
+     * @param silent        hosts replicating from it that do not answer the monitor (no witness either way)
      */
-    public record Dead(String writer, List<String> corroborating) implements Verdict {
+    public record Dead(String writer, List<String> corroborating, List<String> silent) implements Verdict {
         public String summary() {
             return "writer " + writer + " is dead" + (corroborating.isEmpty() ? " (no host replicates from it to ask)"
-                    : ", confirmed by " + String.join(", ", corroborating));
+                    : ", confirmed by " + String.join(", ", corroborating))
+                    + (silent.isEmpty() ? "" : "; " + String.join(", ", silent) + " do not answer either");
         }
     }
 
@@ -51,6 +56,19 @@ public final class WriterAnalysis {
     }
 
     /**
+     * The monitor cannot reach the writer nor any host that replicates from it: nothing confirms the writer is
+     * dead. No automatic failover; an operator who knows can force one ({@code move-role --force}).
+     *
+     * @param silent the hosts replicating from the writer, none of which answers the monitor
+     */
+    public record Unconfirmed(String writer, List<String> silent) implements Verdict {
+        public String summary() {
+            return "monitor cannot reach writer " + writer + " nor any host replicating from it ("
+                    + String.join(", ", silent) + "): cannot confirm it is dead, not failing over";
+        }
+    }
+
+    /**
      * Analyzes an unreachable writer.
      *
      * @param config       configuration
@@ -64,13 +82,14 @@ public final class WriterAnalysis {
         HostConfig w = config.host(writer);
         List<String> confirm = new ArrayList<>();
         List<String> connected = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
         state.sources().forEach((host, source) -> {
             if (!source.equals(writer)) {
                 return;
             }
             HostObservation o = observations.get(host);
             if (o == null || !o.sqlOk()) {
-                confirm.add(host + " (unreachable too)");
+                silent.add(host);
                 return;
             }
             ReplicaLink link = o.replication().orElse(null);
@@ -83,6 +102,9 @@ public final class WriterAnalysis {
         if (!connected.isEmpty()) {
             return new Unreachable(writer, connected);
         }
-        return new Dead(writer, confirm);
+        if (confirm.isEmpty() && !silent.isEmpty()) {
+            return new Unconfirmed(writer, silent);
+        }
+        return new Dead(writer, confirm, silent);
     }
 }

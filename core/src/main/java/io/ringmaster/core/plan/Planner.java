@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * Plans writer changes as ordered, guarded steps. Pure and thread-safe.
  *
- * <p>Switchover (old writer answers): fence the old writer (mandatory), wait until the new one has applied the
- * old one's whole binary log, promote, then move the old writer's replicas under the new writer. If the wait
+ * <p>Switchover (old writer answers): while writes still flow, let the new writer apply what the old one has so
+ * far (best effort, so that the wait behind the fence is short: writes are blocked only for the lag that is left),
+ * fence the old writer (mandatory), wait until the new one has applied the old one's whole binary log, promote, then move the old writer's replicas under the new writer. If the wait
  * fails the old writer is unfenced, so the cluster is as before (no write lost, short read-only window).
  *
  * <p>Failover (old writer gone): fence it if it still answers (best effort), wait until the new writer has
@@ -36,6 +37,7 @@ public final class Planner {
      */
     public static WriterChange switchover(RingmasterConfig config, ClusterState state, String from, String to) {
         List<Step> steps = new ArrayList<>();
+        steps.add(new Step.ApproachSource(to, from));
         steps.add(new Step.Fence(from, false));
         steps.add(new Step.CatchUpToSource(to, from));
         steps.add(new Step.Promote(to));

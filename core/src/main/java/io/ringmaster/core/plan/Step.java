@@ -37,6 +37,17 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Before a switchover's fence, while the old writer still takes writes: waits, bounded and best effort, until
+     * {@code host} has applied what {@code sourceHost} had written when the step began, so that the catch-up behind
+     * the fence (when writes are blocked) only covers the lag that is left.
+     */
+    record ApproachSource(String host, String sourceHost) implements Step {
+        public String describe() {
+            return "let " + host + " apply " + sourceHost + "'s binary log while writes still flow";
+        }
+    }
+
     /** Waits, bounded, until {@code host} has applied what its IO thread already received (Gtid_IO_Pos). */
     record CatchUpRelayLog(String host) implements Step {
         public String describe() {

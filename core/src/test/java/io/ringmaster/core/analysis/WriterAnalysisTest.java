@@ -53,14 +53,29 @@ class WriterAnalysisTest {
     }
 
     @Test
-    void shouldCountUnreachableReplicasAsConfirming() {
+    void shouldNotCountReplicasTheMonitorCannotReachAsWitnesses() {
         var v = WriterAnalysis.analyze(pair, state, obs(
-                Obs.of("db1").unreachable("refused").build(),
-                Obs.of("db2").unreachable("refused").build(),
-                Obs.of("r1").sqlFails("denied").build()), "db1");
+                Obs.of("db1").unreachable("timeout").build(),
+                Obs.of("db2").unreachable("timeout").build(),
+                Obs.of("r1").sqlFails("1040: Too many connections").build()), "db1");
+
+        assertThat(v).isInstanceOf(WriterAnalysis.Unconfirmed.class);
+        assertThat(((WriterAnalysis.Unconfirmed) v).silent()).containsExactlyInAnyOrder("db2", "r1");
+        assertThat(v.summary()).contains("cannot confirm").contains("not failing over");
+    }
+
+    @Test
+    void shouldDeclareWriterDeadOnTheWitnessesThatAnswerWhenOthersAreSilent() {
+        var db1 = pair.host("db1");
+        var v = WriterAnalysis.analyze(pair, state, obs(
+                Obs.of("db1").refused("refused").build(),
+                Obs.of("db2").replicatingFrom(db1).threads(false, true).build(),
+                Obs.of("r1").sqlFails("1040: Too many connections").build()), "db1");
 
         assertThat(v).isInstanceOf(WriterAnalysis.Dead.class);
-        assertThat(v.summary()).contains("db2 (unreachable too)").contains("r1 (unreachable too)");
+        assertThat(((WriterAnalysis.Dead) v).corroborating()).hasSize(1);
+        assertThat(((WriterAnalysis.Dead) v).silent()).containsExactly("r1");
+        assertThat(v.summary()).contains("r1 do not answer either");
     }
 
     @Test

@@ -53,7 +53,10 @@ class PlannerProperties {
         assertThat(promote).isPositive();
         assertThat(steps.stream().filter(s -> s instanceof Step.Promote).count()).isEqualTo(1);
         int fence = steps.indexOf(new Step.Fence(from, failover));
-        assertThat(fence).isZero();
+        assertThat(fence).isEqualTo(failover ? 0 : 1);
+        if (!failover) {
+            assertThat(steps.get(0)).isEqualTo(new Step.ApproachSource(to, from)); // waiting only, nothing changes
+        }
         int catchUp = failover ? steps.indexOf(new Step.CatchUpRelayLog(to)) : steps.indexOf(new Step.CatchUpToSource(to, from));
         assertThat(catchUp).isBetween(0, promote);
         if (failover) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringmaster.core.States;
 import io.ringmaster.core.TestClusters;
 import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.plan.Step.ApproachSource;
 import io.ringmaster.core.plan.Step.CatchUpFromPeers;
 import io.ringmaster.core.plan.Step.CatchUpRelayLog;
 import io.ringmaster.core.plan.Step.CatchUpToSource;
@@ -44,13 +45,14 @@ class PlannerTest {
     // ---- switchover --------------------------------------------------------------------------------------
 
     @Test
-    void shouldFenceCatchUpPromoteThenRepointReplicasInASwitchover() {
+    void shouldApproachFenceCatchUpPromoteThenRepointReplicasInASwitchover() {
         WriterChange c = Planner.switchover(pair, state(pair), "db1", "db2");
 
         assertThat(c.kind()).isEqualTo(WriterChange.Kind.SWITCHOVER);
         assertThat(c.from()).contains("db1");
         assertThat(c.to()).isEqualTo("db2");
         assertThat(c.steps()).containsExactly(
+                new ApproachSource("db2", "db1"),
                 new Fence("db1", false),
                 new CatchUpToSource("db2", "db1"),
                 new Promote("db2"),
@@ -73,8 +75,8 @@ class PlannerTest {
 
     @Test
     void shouldFenceTheOldWriterMandatorilyInASwitchover() {
-        assertThat(Planner.switchover(pair, state(pair), "db1", "db2").steps().get(0))
-                .isEqualTo(new Fence("db1", false));
+        assertThat(Planner.switchover(pair, state(pair), "db1", "db2").steps().subList(0, 2))
+                .containsExactly(new ApproachSource("db2", "db1"), new Fence("db1", false));
     }
 
     // ---- failover in a pair ------------------------------------------------------------------------------
@@ -161,7 +163,8 @@ class PlannerTest {
             int fence = c.steps().indexOf(new Fence("db1", c.kind() == WriterChange.Kind.FAILOVER));
             int catchUp = indexOf(c, CatchUpRelayLog.class, CatchUpToSource.class);
             int promote = c.steps().indexOf(new Promote(c.to()));
-            assertThat(fence).isZero();
+            // nothing but waiting comes before the fence
+            assertThat(c.steps().subList(0, fence)).allMatch(s -> s instanceof ApproachSource);
             assertThat(catchUp).isBetween(fence + 1, promote - 1);
             assertThat(c.steps()).filteredOn(s -> s instanceof Promote).hasSize(1);
         }

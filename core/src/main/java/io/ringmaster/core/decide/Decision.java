@@ -1,0 +1,28 @@
+package io.ringmaster.core.decide;
+
+import io.ringmaster.core.state.ClusterState;
+import io.ringmaster.core.state.Transition;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of one round: the next state, the actions to run in order, the findings to report, and what to
+ * log. The state already holds the new host states, roles (a writer stripped when it must go) and mode; what only
+ * success can tell (a new writer, a new replication source) the executor applies after each action. Immutable.
+ *
+ * @param state          the next state
+ * @param transitions    host state changes in this round, in configuration order
+ * @param actions        what to do, in order
+ * @param findings       every problem found this round (not only new ones)
+ * @param strandedWriter the writer that lost its role without a replacement yet, for the next round's facts
+ * @param notes          lines worth logging about this decision (adoption of a writer, careful start-up, ...)
+ */
+public record Decision(ClusterState state, List<Transition> transitions, List<Action> actions,
+                       List<Finding> findings, Optional<String> strandedWriter, List<String> notes) {
+    public Decision {
+        transitions = List.copyOf(transitions);
+        actions = List.copyOf(actions);
+        findings = List.copyOf(findings);
+        notes = List.copyOf(notes);
+    }
+}

@@ -1,0 +1,154 @@
+package io.ringmaster.core.decide;
+
+import io.ringmaster.core.analysis.ErrantTransactions;
+import java.util.List;
+
+/**
+ * A problem the monitor reports instead of (or before) acting on it: a closed set of codes, like orchestrator's
+ * analysis codes, each with the host it is about and how an operator clears it. Sealed, so that a new code does
+ * not compile until every switch over findings handles it. Immutable.
+ */
+public sealed interface Finding {
+    /** A stable code for scripts and alerts, e.g. {@code WriterUnreachable}. */
+    default String code() {
+        return getClass().getSimpleName();
+    }
+
+    /** The host the finding is about, or "" when it is about the cluster or the monitor. */
+    String host();
+
+    /** One line for logs, {@code show} and the API. */
+    String summary();
+
+    /** What clears it, one line. */
+    String howToClear();
+
+    /**
+     * The monitor cannot reach the writer, but hosts replicating from it still have a connected IO thread: the
+     * writer is probably alive and the problem is between the monitor and it. No failover.
+     */
+    record WriterUnreachable(String host, List<String> stillConnected) implements Finding {
+        public WriterUnreachable {
+            stillConnected = List.copyOf(stillConnected);
+        }
+
+        public String summary() {
+            return "monitor cannot reach writer " + host + " but " + String.join(", ", stillConnected)
+                    + " still replicate from it: not failing over (network problem between monitor and writer?)";
+        }
+
+        public String howToClear() {
+            return "restore the monitor's path to " + host + "; if " + host + " is really gone, its replicas lose it "
+                    + "within slave_net_timeout and the failover follows";
+        }
+    }
+
+    /**
+     * The monitor can reach neither the writer nor any host replicating from it: nothing confirms the writer is
+     * dead. No automatic failover.
+     */
+    record WriterUnconfirmed(String host, List<String> silent) implements Finding {
+        public WriterUnconfirmed {
+            silent = List.copyOf(silent);
+        }
+
+        public String summary() {
+            return "monitor cannot reach writer " + host + " nor any host replicating from it ("
+                    + String.join(", ", silent) + "): cannot confirm it is dead, not failing over";
+        }
+
+        public String howToClear() {
+            return "restore the monitor's network path; if " + host + " is known dead, force the failover with "
+                    + "'ringmaster move-role --force writer HOST'";
+        }
+    }
+
+    /** An automatic failover is needed but the anti-flap block period of the last one has not passed. */
+    record FailoverBlocked(String host, String why) implements Finding {
+        public String summary() {
+            return "not failing over from " + host + ": " + why;
+        }
+
+        public String howToClear() {
+            return "look at the last failover (ringmaster recoveries), then run 'ringmaster acknowledge'";
+        }
+    }
+
+    /** The writer role needs a holder and no master can take it. */
+    record NoCandidate(String host, String why) implements Finding {
+        public String summary() {
+            return "no writer: " + why;
+        }
+
+        public String howToClear() {
+            return "bring a master back ONLINE (ringmaster set-online HOST) or force one (move-role --force)";
+        }
+    }
+
+    /** A pre_failover hook vetoed the failover. */
+    record FailoverVetoed(String host, String why) implements Finding {
+        public String summary() {
+            return why;
+        }
+
+        public String howToClear() {
+            return "fix what the pre_failover hook refuses; the next round asks it again";
+        }
+    }
+
+    /** A host holds GTIDs the writer lacks: it stays out of every role. */
+    record ErrantTransactionsFound(String host, List<ErrantTransactions.Range> ranges) implements Finding {
+        public ErrantTransactionsFound {
+            ranges = List.copyOf(ranges);
+        }
+
+        public String summary() {
+            return host + ": errant transactions " + ErrantTransactions.describe(ranges);
+        }
+
+        public String howToClear() {
+            return "remove them or rebuild the host (ringmaster errant " + host + ")";
+        }
+    }
+
+    /** None of the monitor's ping_ips answers: it distrusts its own network and freezes every state. */
+    record MonitorNetworkDown(String why) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String summary() {
+            return why;
+        }
+
+        public String howToClear() {
+            return "restore the monitor host's network; states move again once a ping_ips target answers";
+        }
+    }
+
+    /** The monitor was paused, starved or saw its clock jump: the round's observations were dropped. */
+    record MonitorPaused(String why) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String summary() {
+            return why + ": dropping this round's checks and re-checking every host before acting";
+        }
+
+        public String howToClear() {
+            return "clears by itself at the next round; if it repeats, give the monitor CPU and a steady clock";
+        }
+    }
+
+    /** A scheduled checksum found tables that differ from the writer's (or could not run). */
+    record ChecksumDrift(String key, String summary) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String howToClear() {
+            return "repair with 'ringmaster sync --table T --to HOST', then the next checksum clears it";
+        }
+    }
+}

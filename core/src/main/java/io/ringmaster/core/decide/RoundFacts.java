@@ -1,0 +1,42 @@
+package io.ringmaster.core.decide;
+
+import io.ringmaster.core.analysis.ErrantTransactions;
+import io.ringmaster.core.observe.HostObservation;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the monitor knows besides this round's observations, gathered before the decision. Immutable.
+ *
+ * @param firstRound     the monitor has not looked at every host since it started: this round only looks
+ *                       (adopts the one writable master, or goes PASSIVE when careful start-up finds several)
+ * @param distrust       why this round's observations must not be acted on (the monitor was paused, its clock
+ *                       jumped, or its own network is gone), empty when they can be
+ * @param strandedWriter a writer stripped of its role whose replacement has not happened yet
+ * @param lastGood       the last successful observation of each host (the old writer's GTID domain comes from it)
+ * @param errant         hosts holding GTIDs the writer lacks, confirmed against a fresh read of the writer
+ * @param failoverBlocked why an automatic failover may not run now (anti-flap), empty when it may
+ */
+public record RoundFacts(
+        boolean firstRound,
+        Optional<Finding> distrust,
+        Optional<String> strandedWriter,
+        Map<String, HostObservation> lastGood,
+        Map<String, List<ErrantTransactions.Range>> errant,
+        Optional<String> failoverBlocked) {
+    public RoundFacts {
+        lastGood = Map.copyOf(lastGood);
+        errant = Map.copyOf(errant);
+        distrust.ifPresent(d -> {
+            if (!(d instanceof Finding.MonitorPaused) && !(d instanceof Finding.MonitorNetworkDown)) {
+                throw new IllegalArgumentException("distrust must be MonitorPaused or MonitorNetworkDown: " + d);
+            }
+        });
+    }
+
+    /** Facts of an ordinary round: not the first, nothing distrusted, nothing stranded, errant or blocked. */
+    public static RoundFacts ordinary(Map<String, HostObservation> lastGood) {
+        return new RoundFacts(false, Optional.empty(), Optional.empty(), lastGood, Map.of(), Optional.empty());
+    }
+}

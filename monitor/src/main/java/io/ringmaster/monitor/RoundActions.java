@@ -1,0 +1,165 @@
+package io.ringmaster.monitor;
+
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.decide.Action;
+import io.ringmaster.core.decide.Finding;
+import io.ringmaster.core.plan.WriterChange;
+import io.ringmaster.mysql.SqlActions;
+import io.ringmaster.mysql.SqlErrors;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes the actions of a round's {@link io.ringmaster.core.decide.Decision}, in order, each logged with its
+ * reason: a writer change (after the pre_failover hook, recorded for anti-flap), fences, making the writer
+ * writable (skipped once a fence in the same round failed: invariant 1), repoints (the new source committed to
+ * the state on success), the heartbeat. It decides nothing.
+ *
+ * <p>Called under the monitor's lock; {@link #heartbeatWrittenMicros()} is thread-safe.
+ */
+final class RoundActions {
+    private static final Logger log = LoggerFactory.getLogger(RoundActions.class);
+    private final RingmasterConfig config;
+    private final Clock clock;
+    private final SqlActions sql;
+    private final WriterChanges changes;
+    private final FailoverHooks hooks;
+    private final Journal journal;
+    private final WriterChanges.MonitorState monitor;
+    private volatile long heartbeatWrittenMicros;
+    private String heartbeatTableOn = "";
+
+    RoundActions(RingmasterConfig config, Clock clock, SqlActions sql, WriterChanges changes, FailoverHooks hooks,
+                 Journal journal, WriterChanges.MonitorState monitor) {
+        this.config = config;
+        this.clock = clock;
+        this.sql = sql;
+        this.changes = changes;
+        this.hooks = hooks;
+        this.journal = journal;
+        this.monitor = monitor;
+    }
+
+    /** The monitor's clock, µs since the epoch, when it last wrote the writer's heartbeat; 0 since a writer change. */
+    long heartbeatWrittenMicros() {
+        return heartbeatWrittenMicros;
+    }
+
+    /** Forgets the last heartbeat (the writer changed: lag is unknown until the new writer has written one). */
+    void writerChanged() {
+        heartbeatWrittenMicros = 0;
+    }
+
+    /**
+     * Runs the actions in order.
+     *
+     * @return findings that running them produced (a vetoed failover), maybe empty
+     */
+    List<Finding> run(List<Action> actions) {
+        boolean writableAllowed = true;
+        List<Finding> out = new java.util.ArrayList<>();
+        for (Action a : actions) {
+            boolean ok = switch (a) {
+                case Action.ChangeWriter c -> changeWriter(c, out);
+                case Action.Fence f -> fence(f);
+                case Action.MakeWritable m -> {
+                    if (!writableAllowed) {
+                        log.error("{}: not making it writable ({}): a host that must be read_only could not be fenced",
+                                m.host(), m.reason());
+                        yield false;
+                    }
+                    yield makeWritable(m);
+                }
+                case Action.Repoint r -> repoint(r);
+                case Action.WriteHeartbeat h -> heartbeat(h);
+            };
+            if (!ok && a.onFailure() == Action.OnFailure.NO_WRITABLE_AFTER) {
+                writableAllowed = false;
+            }
+        }
+        return out;
+    }
+
+    private boolean changeWriter(Action.ChangeWriter c, List<Finding> out) {
+        WriterChange change = c.change();
+        if (change.kind() != WriterChange.Kind.INITIAL) {
+            Optional<String> veto = hooks.veto(change, c.reason(), monitor.state().epoch());
+            if (veto.isPresent()) {
+                out.add(new Finding.FailoverVetoed(change.from().orElse(""), veto.get()));
+                return false;
+            }
+        }
+        RecoveryRecord r = changes.execute(change, c.reason(), false);
+        if (r.success() && change.kind() != WriterChange.Kind.INITIAL) {
+            try {
+                journal.automaticFailover(r.id(), clock.instant());
+            } catch (IOException e) {
+                log.error("cannot record the failover in the journal: {}", e.getMessage());
+            }
+        }
+        return r.success();
+    }
+
+    private boolean fence(Action.Fence f) {
+        HostConfig h = config.host(f.host());
+        try {
+            sql.setReadOnly(h, true, f.reason());
+            sql.killClientSessions(h, f.reason() + " (it was writable)");
+            return true;
+        } catch (SQLException e) {
+            log.error("{}: cannot set read_only=ON: {}", h.name(), SqlErrors.describe(e));
+            return false;
+        }
+    }
+
+    private boolean makeWritable(Action.MakeWritable m) {
+        try {
+            sql.setReadOnly(config.host(m.host()), false, m.reason());
+            return true;
+        } catch (SQLException e) {
+            log.error("{}: cannot set read_only=OFF: {}", m.host(), SqlErrors.describe(e));
+            return false;
+        }
+    }
+
+    private boolean repoint(Action.Repoint r) {
+        try {
+            sql.replicateFrom(config.host(r.host()), config.host(r.source()), r.reason());
+        } catch (SQLException e) {
+            log.error("{}: cannot replicate from {}: {}", r.host(), r.source(), SqlErrors.describe(e));
+            return false;
+        }
+        Map<String, String> sources = new LinkedHashMap<>(monitor.state().sources());
+        sources.put(r.host(), r.source());
+        monitor.commit(monitor.state().withSources(sources));
+        return true;
+    }
+
+    private boolean heartbeat(Action.WriteHeartbeat h) {
+        HostConfig w = config.host(h.host());
+        String schema = config.monitor().heartbeatSchema();
+        try {
+            if (!heartbeatTableOn.equals(w.name())) {
+                sql.ensureHeartbeatTable(w, schema);
+                heartbeatTableOn = w.name();
+            }
+            Instant now = clock.instant();
+            long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+            sql.writeHeartbeat(w, schema, h.serverId(), micros);
+            heartbeatWrittenMicros = micros;
+            return true;
+        } catch (SQLException e) {
+            log.warn("{}: heartbeat write failed: {}", w.name(), SqlErrors.describe(e));
+            return false;
+        }
+    }
+}
