@@ -56,7 +56,9 @@ final class ControlCommands {
                     .append(r.path("refused").asLong()).append('\n');
         }
         for (JsonNode f : s.path("findings")) {
-            b.append("# Finding: ").append(f.asText()).append('\n');
+            b.append("# Finding: ").append(f.isTextual() ? f.asText() : f.path("summary").asText()
+                    + " [" + f.path("code").asText() + "; to clear: " + f.path("howToClear").asText() + "]")
+                    .append('\n');
         }
         return b.toString();
     }

@@ -151,7 +151,9 @@ class MainTest {
                    "reason": "", "roles": ["writer", "reader"]},
                   {"name": "db3", "address": "127.0.0.1:23303", "mode": "replica", "state": "REPLICATION_FAIL",
                    "reason": "SQL thread stopped", "roles": []}],
-                 "findings": ["db3: errant transactions 3-3-1 (1 transaction)"],
+                 "findings": [{"code": "ErrantTransactionsFound", "host": "db3",
+                   "summary": "db3: errant transactions 3-3-1 (1 transaction)",
+                   "howToClear": "remove them or rebuild the host (ringmaster errant db3)"}],
                  "routes": [{"name": "writer", "role": "writer", "listen": "127.0.0.1:6446",
                    "backends": [{"name": "db1", "open": 2, "total": 9}], "held": 1, "refused": 0}]}
                 """);
@@ -160,7 +162,8 @@ class MainTest {
 
         assertThat(text).contains("  db1(127.0.0.1:23301) master/ONLINE. Roles: reader, writer\n")
                 .contains("  db3(127.0.0.1:23303) replica/REPLICATION_FAIL. Roles:   (SQL thread stopped)\n")
-                .contains("# Finding: db3: errant transactions")
+                .contains("# Finding: db3: errant transactions 3-3-1 (1 transaction) [ErrantTransactionsFound; to clear: "
+                        + "remove them or rebuild the host (ringmaster errant db3)]")
                 .contains("# Route writer (writer) on 127.0.0.1:6446 -> db1 (open 2, total 9); held 1, refused 0");
     }
 }

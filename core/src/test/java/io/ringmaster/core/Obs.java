@@ -16,6 +16,7 @@ public final class Obs {
     private boolean reachable = true;
     private boolean sqlOk = true;
     private boolean refused;
+    private Boolean readOnly;
     private String error = "";
     private long domain;
     private long uptime = 1000;
@@ -44,6 +45,12 @@ public final class Obs {
         reachable = false;
         sqlOk = false;
         error = why;
+        return this;
+    }
+
+    /** Answers with read_only as given (by default: read_only exactly when it replicates). */
+    public Obs readOnly(boolean ro) {
+        this.readOnly = ro;
         return this;
     }
 
@@ -121,7 +128,8 @@ public final class Obs {
                 io, io ? "Yes" : "Connecting", sql, io ? 0 : 2003, io ? "" : "Can't connect", sql ? 0 : 1062,
                 sql ? "" : "Duplicate entry '1' for key 'PRIMARY'", true, received == null ? pos : received,
                 OptionalLong.of(lag.map(Duration::toSeconds).orElse(0L))));
-        return new HostObservation(host, at, true, true, "", source != null, 100 + host.hashCode() % 100, domain,
+        return new HostObservation(host, at, true, true, "", readOnly == null ? source != null : readOnly,
+                100 + host.hashCode() % 100, domain,
                 uptime, pos, pos, link, lag, false);
     }
 }

@@ -1,28 +1,20 @@
 package io.ringmaster.monitor;
 
-import io.ringmaster.core.analysis.ErrantTransactions;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.config.RoleConfig;
 import io.ringmaster.core.decide.Decision;
 import io.ringmaster.core.decide.Finding;
 import io.ringmaster.core.decide.RoundDecider;
 import io.ringmaster.core.decide.RoundFacts;
-import io.ringmaster.core.model.HostState;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.observe.HostObservation;
 import io.ringmaster.core.plan.Planner;
-import io.ringmaster.core.roles.CandidateChoice;
-import io.ringmaster.core.roles.CandidateChooser;
-import io.ringmaster.core.roles.RoleAssigner;
 import io.ringmaster.core.routing.RouteTable;
 import io.ringmaster.core.state.ClusterState;
-import io.ringmaster.core.state.HostRecord;
 import io.ringmaster.mysql.HostProbe;
 import io.ringmaster.mysql.MariaDbDialect;
 import io.ringmaster.mysql.SqlActions;
-import io.ringmaster.mysql.SqlErrors;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +59,7 @@ public final class Monitor implements AutoCloseable {
     private final RoundDecider decider;
     private final WriterChanges changes;
     private final RoundActions actions;
+    private final OperatorCommands commands;
     private final HostProbe probe;
     private final SqlActions sql;
     private final SqlActions quick;
@@ -83,6 +76,7 @@ public final class Monitor implements AutoCloseable {
     private ScheduledFuture<?> nextRound;
     private boolean wakeRequested;
     private Instant suspectSince;
+    private volatile boolean lastSuspect;
     private final Map<String, HostObservation> lastObservation = new ConcurrentHashMap<>();
     private final Map<String, HostObservation> lastGood = new ConcurrentHashMap<>();
 
@@ -126,8 +120,10 @@ public final class Monitor implements AutoCloseable {
         this.returnFence = new ReturnFence(config, sql, h -> state.holder(writerRole).filter(h::equals).isPresent());
         this.runner = new StepRunner(config, sql, quick, returnFence, clock);
         Instant now = clock.instant();
-        this.state = store.load().map(this::withCurrentHosts).orElseGet(() -> new ClusterState(
-                config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config), 0, now));
+        this.state = store.load().map(saved -> StateStore.withCurrentHosts(config, saved)).orElseGet(() ->
+                new ClusterState(config.monitor().startMode(), now, Map.of(), Map.of(), Planner.initialSources(config),
+                        0, now));
+        log.info("state from {}: mode {}, roles {}", store.file(), state.mode(), state.roles());
         this.routes = new RoutePublisher(config, clock, state.epoch());
         this.selfCheck = new SelfCheck(config, clock);
         this.errant = new ErrantWatch(config, sql);
@@ -151,6 +147,9 @@ public final class Monitor implements AutoCloseable {
         };
         this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view);
         this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view);
+        this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
+                () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
+                        .toList());
         this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
                 (key, text) -> {
                     if (text == null) {
@@ -165,28 +164,6 @@ public final class Monitor implements AutoCloseable {
         rounds.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() does not wait for the next round
         this.loop = rounds;
         this.watchdog = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-pause-watch"));
-    }
-
-    /** Drops hosts and roles the configuration no longer has. */
-    private ClusterState withCurrentHosts(ClusterState saved) {
-        Map<String, HostRecord> hosts = new LinkedHashMap<>();
-        config.hosts().forEach(h -> {
-            if (saved.host(h.name()) != null) {
-                hosts.put(h.name(), saved.host(h.name()));
-            }
-        });
-        Map<String, List<String>> roles = new LinkedHashMap<>();
-        config.roles().forEach(r -> roles.put(r.name(), saved.holders(r.name()).stream()
-                .filter(h -> config.findHost(h).isPresent()).toList()));
-        Map<String, String> sources = new LinkedHashMap<>();
-        saved.sources().forEach((h, s) -> {
-            if (config.findHost(h).isPresent() && config.findHost(s).isPresent()) {
-                sources.put(h, s);
-            }
-        });
-        log.info("loaded state from {}: mode {}, roles {}", store.file(), saved.mode(), roles);
-        return new ClusterState(saved.mode(), saved.modeSince(), hosts, roles, sources, saved.epoch(),
-                saved.updated());
     }
 
     /** Starts the rounds of checks. */
@@ -305,28 +282,13 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * Whether the next round should come after {@link #FAST_PERIOD_MS} instead of the check period: a host that
-     * holds a role (or the writer) failed its last check, or a host replicating from the writer lost its IO thread;
-     * for at most {@link #FAST_PROBING_MAX_MS} of unbroken suspicion. Round thread only.
+     * Whether the next round should come after {@link #FAST_PERIOD_MS} instead of the check period: the last
+     * decision found a suspect host ({@link Decision#suspect()}), for at most {@link #FAST_PROBING_MAX_MS} of
+     * unbroken suspicion. Round thread only.
      */
     private boolean suspicious() {
-        ClusterState s = state;
-        Optional<String> writer = s.holder(writerRole).or(() -> Optional.ofNullable(strandedWriter));
-        boolean suspect = false;
-        for (HostObservation o : lastObservation.values()) {
-            boolean holdsRole = !s.rolesOf(o.host()).isEmpty() || writer.filter(o.host()::equals).isPresent();
-            HostRecord r = s.host(o.host());
-            boolean falling = r != null && r.state() == HostState.ONLINE;
-            if (!o.sqlOk() && (holdsRole || falling)) {
-                suspect = true;
-            }
-            if (o.sqlOk() && writer.isPresent() && writer.get().equals(s.sources().get(o.host()))
-                    && o.replication().filter(l -> !l.ioRunning()).isPresent()) {
-                suspect = true;
-            }
-        }
         Instant now = clock.instant();
-        if (!suspect) {
+        if (!lastSuspect) {
             suspectSince = null;
             return false;
         }
@@ -370,6 +332,7 @@ public final class Monitor implements AutoCloseable {
                 distrust.isEmpty() ? errant.confirm(writer, obs) : Map.of(),
                 journal.blockedBecause(now, config.safety().failoverBlockPeriod()));
         Decision d = decider.decide(before, obs, facts, now);
+        lastSuspect = d.suspect();
         d.transitions().forEach(t -> log.info("state {}", t));
         d.notes().forEach(n -> log.warn("{}", n));
         logRoleChanges(before.roles(), d.state().roles());
@@ -431,27 +394,10 @@ public final class Monitor implements AutoCloseable {
      * {@code set-online HOST}.
      *
      * @return MMM's confirmation line
-     * @throws CommandRefused with the reason
+     * @throws CommandRefused with the reason (errant transactions, a failing check, a state it does not apply to)
      */
     public String setOnline(String host) throws CommandRefused {
-        return command(() -> {
-            requireHost(host);
-            List<ErrantTransactions.Range> bad = errant.now(state.holder(writerRole), host);
-            if (!bad.isEmpty()) {
-                throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
-                        + ErrantTransactions.describe(bad) + " that the writer does not have; remove them or rebuild "
-                        + "the host first (ringmaster errant " + host + ")");
-            }
-            try {
-                state = decider.machine().setOnline(state, host, clock.instant());
-            } catch (IllegalStateException e) {
-                throw new CommandRefused(409, e.getMessage());
-            }
-            applyRoles();
-            persist();
-            log.info("{}: set ONLINE by operator", host);
-            return "OK: State of '" + host + "' changed to ONLINE. Now you can wait some time and check its new roles!";
-        });
+        return command(() -> commands.setOnline(host));
     }
 
     /**
@@ -460,28 +406,7 @@ public final class Monitor implements AutoCloseable {
      * @throws CommandRefused with the reason
      */
     public String setOffline(String host) throws CommandRefused {
-        return command(() -> {
-            requireHost(host);
-            if (state.holder(writerRole).filter(host::equals).isPresent()) {
-                HostRecord rec = state.host(host);
-                if (rec != null && rec.state() == HostState.ONLINE) {
-                    CandidateChoice choice = CandidateChooser.choose(config, state, lastObservation,
-                            Optional.of(host), Optional.ofNullable(lastGood.get(host)).map(HostObservation::gtidDomainId));
-                    String to = choice.candidate().orElseThrow(() -> new CommandRefused(409,
-                            "'" + host + "' holds the writer role and no other master can take it: " + choice.summary()));
-                    switchover(host, to, "set-offline " + host);
-                }
-            }
-            try {
-                state = decider.machine().setOffline(state, host, clock.instant());
-            } catch (IllegalStateException e) {
-                throw new CommandRefused(409, e.getMessage());
-            }
-            applyRoles();
-            persist();
-            log.info("{}: set ADMIN_OFFLINE by operator", host);
-            return "OK: State of '" + host + "' changed to ADMIN_OFFLINE. Now you can wait some time and check all roles!";
-        });
+        return command(() -> commands.setOffline(host));
     }
 
     /**
@@ -496,77 +421,13 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * {@code move-role [--force] ROLE HOST}. With {@code force}, HOST may be in REPLICATION_DELAY or
-     * REPLICATION_FAIL; the catch-up is still tried (bounded) and what it could not apply is lost and reported.
+     * REPLICATION_FAIL (the catch-up is tried, bounded, and what it could not apply is lost and reported), and a
+     * writer that does not answer is failed over on the operator's word.
      *
      * @throws CommandRefused with the reason
      */
     public String moveRole(String role, String host, boolean force) throws CommandRefused {
-        return command(() -> {
-            requireHost(host);
-            RoleConfig rc = config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
-            if (!rc.isExclusive()) {
-                throw new CommandRefused(409, "role '" + role + "' is balanced: every ONLINE host in it holds it; "
-                        + "nothing to move");
-            }
-            if (!rc.hosts().contains(host)) {
-                throw new CommandRefused(409, "host '" + host + "' may not hold role '" + role + "'");
-            }
-            HostRecord rec = state.host(host);
-            boolean forcible = force && rec != null && (rec.state() == HostState.REPLICATION_DELAY
-                    || rec.state() == HostState.REPLICATION_FAIL);
-            if (!errant.of(host).isEmpty()) {
-                throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
-                        + ErrantTransactions.describe(errant.of(host)) + "; it cannot take role '" + role + "'");
-            }
-            if (rec == null || (rec.state() != HostState.ONLINE && !forcible)) {
-                throw new CommandRefused(409, "host '" + host + "' is " + (rec == null ? "not checked yet"
-                        : rec.state() + (rec.reason().isEmpty() ? "" : " (" + rec.reason() + ")"))
-                        + "; only an ONLINE host can take role '" + role + "'"
-                        + (rec != null && rec.state().name().startsWith("REPLICATION") ? " (or use --force)" : ""));
-            }
-            Optional<String> current = state.holder(role);
-            if (current.filter(host::equals).isPresent()) {
-                throw new CommandRefused(409, "host '" + host + "' already holds role '" + role + "'");
-            }
-            if (current.isEmpty()) {
-                RecoveryRecord r = changes.execute(Planner.initial(state, host), "move-role " + role + " " + host,
-                        force);
-                if (!r.success()) {
-                    throw new CommandRefused(409, "move-role refused: " + r.outcome());
-                }
-                return "OK: Role '" + role + "' has been given to '" + host + "'.";
-            }
-            String lossNote = "";
-            if (forcible) {
-                long loss = estimatedLoss(current.get(), host);
-                log.warn("move-role --force {} {}: {} is {}; estimated loss {} transaction(s)", role, host, host,
-                        rec.state(), loss);
-                // the operator's word stands for the proof: the host counts as ONLINE for this change
-                Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-                hosts.put(host, rec.withState(HostState.ONLINE, clock.instant(), ""));
-                state = state.withHosts(hosts, clock.instant());
-            }
-            try {
-                boolean writerSilent = lastObservation.get(current.get()) == null
-                        || !lastObservation.get(current.get()).sqlOk();
-                switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host,
-                        forcible || (force && writerSilent));
-            } catch (CommandRefused e) {
-                if (forcible) {
-                    Map<String, HostRecord> hosts = new LinkedHashMap<>(state.hosts());
-                    hosts.put(host, rec);
-                    state = state.withHosts(hosts, clock.instant());
-                }
-                throw e;
-            }
-            if (forcible) {
-                persist();
-                lossNote = " Forced: " + estimatedLoss(current.get(), host) + " transaction(s) of '" + current.get()
-                        + "' are not on '" + host + "'.";
-            }
-            return "OK: Role '" + role + "' has been moved from '" + current.get() + "' to '" + host
-                    + "'. Now you can wait some time and check new roles info!" + lossNote;
-        });
+        return command(() -> commands.moveRole(role, host, force));
     }
 
     /**
@@ -575,42 +436,7 @@ public final class Monitor implements AutoCloseable {
      * @throws CommandRefused while starting
      */
     public String setMode(MonitorMode mode) throws CommandRefused {
-        return command(() -> {
-            state = state.withMode(mode, clock.instant());
-            persist();
-            log.info("mode set to {} by operator", mode);
-            return "OK: Switched into " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode.";
-        });
-    }
-
-    private void switchover(String from, String to, String why) throws CommandRefused {
-        switchover(from, to, why, false);
-    }
-
-    private void switchover(String from, String to, String why, boolean forced) throws CommandRefused {
-        boolean answers = lastObservation.get(from) != null && lastObservation.get(from).sqlOk();
-        if (!answers && !forced) {
-            throw new CommandRefused(409, "the writer '" + from + "' does not answer; a failover, not a switchover, "
-                    + "is needed (move-role --force runs one when the monitor cannot confirm it by itself)");
-        }
-        // forced with a writer that does not answer: the operator's word stands for the proof that it is dead
-        RecoveryRecord r = changes.execute(answers ? Planner.switchover(config, state, from, to)
-                : Planner.failover(config, state, from, to), why, forced);
-        if (!r.success()) {
-            throw new CommandRefused(409, "switchover refused, '" + from + "' stays the writer: " + r.outcome());
-        }
-        applyRoles();
-    }
-
-    /** Transactions in {@code from}'s binary log that {@code to} has not applied; -1 when unknown. */
-    private long estimatedLoss(String from, String to) {
-        try {
-            return sql.currentPosition(config.host(to)).missingFrom(sql.binlogPosition(config.host(from)));
-        } catch (SQLException e) {
-            HostObservation f = lastGood.get(from);
-            HostObservation t = lastGood.get(to);
-            return f == null || t == null ? -1 : t.currentPos().missingFrom(f.binlogPos());
-        }
+        return command(() -> commands.setMode(mode));
     }
 
     /**
@@ -620,16 +446,7 @@ public final class Monitor implements AutoCloseable {
      * @throws CommandRefused for an unknown role or host, or when the role has no holder
      */
     public Map<String, Object> lossEstimate(String role, String host) throws CommandRefused {
-        requireHost(host);
-        config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
-        String from = state.holder(role).orElseThrow(() -> new CommandRefused(409, "role '" + role + "' has no holder"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("role", role);
-        out.put("from", from);
-        out.put("to", host);
-        out.put("state", state.host(host) == null ? "UNKNOWN" : state.host(host).state().name());
-        out.put("missingTransactions", estimatedLoss(from, host));
-        return out;
+        return commands.lossEstimate(role, host);
     }
 
     /**
@@ -638,23 +455,7 @@ public final class Monitor implements AutoCloseable {
      * @throws CommandRefused when the host is unknown or either server cannot be read
      */
     public Map<String, Object> errantReport(String host) throws CommandRefused {
-        requireHost(host);
-        String writer = state.holder(writerRole).orElseThrow(() -> new CommandRefused(409, "there is no writer to compare with"));
-        try {
-            var hostPos = sql.currentPosition(config.host(host));
-            var writerPos = sql.currentPosition(config.host(writer));
-            List<ErrantTransactions.Range> ranges = ErrantTransactions.find(hostPos, writerPos);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("host", host);
-            out.put("writer", writer);
-            out.put("hostPosition", hostPos.toString());
-            out.put("writerPosition", writerPos.toString());
-            out.put("errant", ranges.stream().map(ErrantTransactions.Range::toString).toList());
-            out.put("count", ranges.stream().mapToLong(ErrantTransactions.Range::count).sum());
-            return out;
-        } catch (SQLException e) {
-            throw new CommandRefused(409, "cannot read GTID positions: " + SqlErrors.describe(e));
-        }
+        return commands.errantReport(host);
     }
 
     /**
@@ -662,16 +463,7 @@ public final class Monitor implements AutoCloseable {
      * waiting for the anti-flap block period.
      */
     public String acknowledge() throws CommandRefused {
-        return command(() -> {
-            try {
-                String what = journal.acknowledge();
-                roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked)).toList();
-                log.warn("operator {}", what);
-                return "OK: " + what;
-            } catch (IOException e) {
-                throw new CommandRefused(409, "cannot write the journal: " + e.getMessage());
-            }
-        });
+        return command(commands::acknowledge);
     }
 
     /** Current findings (problems the monitor reports but does not act on), never null. */
@@ -694,21 +486,6 @@ public final class Monitor implements AutoCloseable {
     /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */
     public List<Map<String, Object>> history() {
         return journal.history(WriterChanges.KEPT_RECOVERIES);
-    }
-
-    private void applyRoles() {
-        if (state.mode() == MonitorMode.PASSIVE) {
-            return;
-        }
-        RoleAssigner.Assignment a = RoleAssigner.assign(config, state);
-        logRoleChanges(state.roles(), a.roles());
-        state = state.withRoles(a.roles());
-    }
-
-    private void requireHost(String host) throws CommandRefused {
-        if (config.findHost(host).isEmpty()) {
-            throw new CommandRefused(404, "unknown host '" + host + "'");
-        }
     }
 
     private interface Command {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.state.ClusterState;
+import io.ringmaster.core.state.HostRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,6 +15,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,5 +83,26 @@ public final class StateStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The saved state without the hosts, roles and sources the configuration no longer has. */
+    static ClusterState withCurrentHosts(RingmasterConfig config, ClusterState saved) {
+        Map<String, HostRecord> hosts = new LinkedHashMap<>();
+        config.hosts().forEach(h -> {
+            if (saved.host(h.name()) != null) {
+                hosts.put(h.name(), saved.host(h.name()));
+            }
+        });
+        Map<String, List<String>> roles = new LinkedHashMap<>();
+        config.roles().forEach(r -> roles.put(r.name(), saved.holders(r.name()).stream()
+                .filter(h -> config.findHost(h).isPresent()).toList()));
+        Map<String, String> sources = new LinkedHashMap<>();
+        saved.sources().forEach((h, s) -> {
+            if (config.findHost(h).isPresent() && config.findHost(s).isPresent()) {
+                sources.put(h, s);
+            }
+        });
+        return new ClusterState(saved.mode(), saved.modeSince(), hosts, roles, sources, saved.epoch(),
+                saved.updated());
     }
 }

@@ -51,7 +51,7 @@ public final class StatusView {
             hosts.add(e);
         }
         out.put("hosts", hosts);
-        out.put("findings", m.findings());
+        out.put("findings", m.currentFindings().stream().map(StatusView::finding).toList());
         if (!m.lastChecksum().isEmpty()) {
             out.put("checksum", m.lastChecksum());
         }
@@ -60,6 +60,16 @@ public final class StatusView {
             out.put("routes", routes);
         }
         return out;
+    }
+
+    /** One finding: {@code {"code", "host", "summary", "howToClear"}} ({@code host} "" for the cluster). */
+    public static Map<String, Object> finding(io.ringmaster.core.decide.Finding f) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("code", f.code());
+        e.put("host", f.host());
+        e.put("summary", f.summary());
+        e.put("howToClear", f.howToClear());
+        return e;
     }
 
     /** The {@code checks} view: {@code {"hosts": [{"name", "checks": [{"check", "ok", "message", "lastChange"}]}]}}. */

@@ -83,8 +83,8 @@ public final class WriterAnalysis {
         List<String> confirm = new ArrayList<>();
         List<String> connected = new ArrayList<>();
         List<String> silent = new ArrayList<>();
-        state.sources().forEach((host, source) -> {
-            if (!source.equals(writer)) {
+        config.hosts().stream().map(HostConfig::name).forEach(host -> { // configuration order: stable messages
+            if (!writer.equals(state.sources().get(host))) {
                 return;
             }
             HostObservation o = observations.get(host);

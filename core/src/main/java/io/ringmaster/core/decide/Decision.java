@@ -16,9 +16,13 @@ import java.util.Optional;
  * @param findings       every problem found this round (not only new ones)
  * @param strandedWriter the writer that lost its role without a replacement yet, for the next round's facts
  * @param notes          lines worth logging about this decision (adoption of a writer, careful start-up, ...)
+ * @param suspect        look again soon (every ~100 ms rather than every check period): a host that holds a role,
+ *                       the writer, or an ONLINE host failed its check, a host replicating from the writer lost its
+ *                       IO thread, or this round's observations were distrusted
  */
 public record Decision(ClusterState state, List<Transition> transitions, List<Action> actions,
-                       List<Finding> findings, Optional<String> strandedWriter, List<String> notes) {
+                       List<Finding> findings, Optional<String> strandedWriter, List<String> notes,
+                       boolean suspect) {
     public Decision {
         transitions = List.copyOf(transitions);
         actions = List.copyOf(actions);

@@ -66,9 +66,9 @@ public final class RoundDecider {
                            Instant now) {
         if (facts.distrust().isPresent()) {
             return new Decision(before, List.of(), List.of(), List.of(facts.distrust().get()),
-                    facts.strandedWriter(), List.of());
+                    facts.strandedWriter(), List.of(), true);
         }
-        Round r = new Round(before, observations, facts, now);
+        Round r = new Round(writerRole, before, observations, facts, now);
         Optional<String> prevWriter = before.holder(writerRole);
         StateMachine.Step step = machine.step(before, observations, now);
         r.state = step.state();
@@ -103,6 +103,7 @@ public final class RoundDecider {
 
     /** The working set of one decision. */
     private static final class Round {
+        final String writerRole;
         final ClusterState before;
         final Map<String, HostObservation> obs;
         final RoundFacts facts;
@@ -115,7 +116,9 @@ public final class RoundDecider {
         /** The writer the state machine took down and the analysis kept ONLINE: its transition is not one. */
         String keptOnline = "";
 
-        Round(ClusterState before, Map<String, HostObservation> obs, RoundFacts facts, Instant now) {
+        Round(String writerRole, ClusterState before, Map<String, HostObservation> obs, RoundFacts facts,
+              Instant now) {
+            this.writerRole = writerRole;
             this.before = before;
             this.obs = obs;
             this.facts = facts;
@@ -125,7 +128,25 @@ public final class RoundDecider {
 
         Decision decision(StateMachine.Step step) {
             return new Decision(state, step.transitions().stream().filter(t -> !t.host().equals(keptOnline)).toList(),
-                    actions, findings, stranded, notes);
+                    actions, findings, stranded, notes, suspect());
+        }
+
+        /** See {@link Decision#suspect()}. */
+        private boolean suspect() {
+            Optional<String> writer = state.holder(writerRole).or(() -> stranded);
+            for (HostObservation o : obs.values()) {
+                HostRecord r = state.host(o.host());
+                boolean watched = !state.rolesOf(o.host()).isEmpty() || writer.filter(o.host()::equals).isPresent()
+                        || (r != null && r.state() == HostState.ONLINE);
+                if (!o.sqlOk() && watched) {
+                    return true;
+                }
+                if (o.sqlOk() && writer.isPresent() && writer.get().equals(state.sources().get(o.host()))
+                        && o.replication().filter(l -> !l.ioRunning()).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

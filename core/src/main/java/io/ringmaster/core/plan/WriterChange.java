@@ -19,7 +19,7 @@ public record WriterChange(Kind kind, Optional<String> from, String to, List<Ste
     public WriterChange {
         steps = List.copyOf(steps);
         rollback = List.copyOf(rollback);
-        newSources = Map.copyOf(newSources);
+        newSources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(newSources)); // keeps order
     }
 
     /** Why the writer moves. */
