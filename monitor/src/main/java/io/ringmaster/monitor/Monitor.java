@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,14 +44,6 @@ import org.slf4j.MDC;
  */
 public final class Monitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monitor.class);
-    /**
-     * Time between rounds while a host is suspect (a failed check, or a lost IO thread below the writer), ms: the
-     * monitor looks at every host this often until the verdict, instead of once per check period.
-     */
-    static final long FAST_PERIOD_MS = 100;
-    /** Fast rounds stop after this long of unbroken suspicion (a partition that lasts), ms. */
-    static final long FAST_PROBING_MAX_MS = 30_000;
-
     private final RingmasterConfig config;
     private final Clock clock;
     private final RoundDecider decider;
@@ -71,11 +61,7 @@ public final class Monitor implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Prober prober;
     private final WriterWatch writerWatch;
-    private final ScheduledExecutorService loop;
-    private final Object scheduling = new Object();
-    private ScheduledFuture<?> nextRound;
-    private boolean wakeRequested;
-    private Instant suspectSince;
+    private final RoundSchedule schedule;
     private volatile boolean lastSuspect;
     private final Map<String, HostObservation> lastObservation = new ConcurrentHashMap<>();
     private final Map<String, HostObservation> lastGood = new ConcurrentHashMap<>();
@@ -159,10 +145,9 @@ public final class Monitor implements AutoCloseable {
                     }
                 }) : null;
         this.prober = new Prober(config, probe, clock);
-        this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), this::wake, FAST_PERIOD_MS);
-        ScheduledThreadPoolExecutor rounds = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-monitor"));
-        rounds.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() does not wait for the next round
-        this.loop = rounds;
+        this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
+        this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
+                RoundSchedule.FAST_PERIOD_MS);
         this.watchdog = new ScheduledThreadPoolExecutor(1, Threads.named("ringmaster-pause-watch"));
     }
 
@@ -173,7 +158,7 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.RUNNING;
         selfCheck.started();
-        scheduleNextRound(0);
+        schedule.start();
         writerWatch.start();
         watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
         if (checksum != null) {
@@ -196,19 +181,10 @@ public final class Monitor implements AutoCloseable {
         }
         writerWatch.close();
         returnFence.close();
-        synchronized (scheduling) {
-            loop.shutdown();
-        }
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
-        try {
-            if (!loop.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
-                log.warn("monitor round still running after {} ms; interrupting it", waitMs);
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            loop.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (!schedule.close(waitMs)) {
+            log.warn("monitor round still running after {} ms; interrupted it", waitMs);
         }
         prober.close();
         log.info("monitor stopped");
@@ -230,7 +206,7 @@ public final class Monitor implements AutoCloseable {
                 }
                 if (state.epoch() != epoch) {
                     // a command changed the writer while this round probed: what it saw is from before
-                    wake("the writer changed while this round probed");
+                    schedule.wake("the writer changed while this round probed");
                     return;
                 }
                 Optional<Finding> distrust = !network.isEmpty() ? Optional.of(new Finding.MonitorNetworkDown(network))
@@ -244,58 +220,8 @@ public final class Monitor implements AutoCloseable {
         } finally {
             selfCheck.roundEnded();
             MDC.remove("cluster");
-            scheduleNextRound(suspicious() ? FAST_PERIOD_MS : config.monitor().checkPeriod().toMillis());
+            schedule.roundEnded(lastSuspect);
         }
-    }
-
-    /** Schedules the next round in {@code delayMs}, or at once when a wake-up came during this one. */
-    private void scheduleNextRound(long delayMs) {
-        synchronized (scheduling) {
-            if (loop.isShutdown()) {
-                return;
-            }
-            long delay = wakeRequested ? 0 : delayMs;
-            wakeRequested = false;
-            if (nextRound != null) {
-                nextRound.cancel(false);
-            }
-            nextRound = loop.schedule(this::round, delay, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Asks for a round now (the writer watch lost the writer); a round already running is followed by another at
-     * once. Thread-safe.
-     */
-    private void wake(String why) {
-        synchronized (scheduling) {
-            if (loop.isShutdown()) {
-                return;
-            }
-            if (nextRound != null && nextRound.getDelay(TimeUnit.MILLISECONDS) > 0 && nextRound.cancel(false)) {
-                log.debug("round now: {}", why);
-                nextRound = loop.schedule(this::round, 0, TimeUnit.MILLISECONDS);
-            } else {
-                wakeRequested = true;
-            }
-        }
-    }
-
-    /**
-     * Whether the next round should come after {@link #FAST_PERIOD_MS} instead of the check period: the last
-     * decision found a suspect host ({@link Decision#suspect()}), for at most {@link #FAST_PROBING_MAX_MS} of
-     * unbroken suspicion. Round thread only.
-     */
-    private boolean suspicious() {
-        Instant now = clock.instant();
-        if (!lastSuspect) {
-            suspectSince = null;
-            return false;
-        }
-        if (suspectSince == null) {
-            suspectSince = now;
-        }
-        return Duration.between(suspectSince, now).toMillis() < FAST_PROBING_MAX_MS;
     }
 
     private Map<String, HostObservation> probeAll() {
@@ -305,7 +231,7 @@ public final class Monitor implements AutoCloseable {
         lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> suspects.add(o.host()));
         Map<String, HostObservation> out = new LinkedHashMap<>();
         long written = actions.heartbeatWrittenMicros();
-        prober.probeAll(writerId, suspects, selfCheck.checkBoundMs(), FAST_PERIOD_MS).forEach((host, r) -> {
+        prober.probeAll(writerId, suspects, selfCheck.checkBoundMs(), RoundSchedule.FAST_PERIOD_MS).forEach((host, r) -> {
             HostObservation o = r.observation();
             if (o.sqlOk() && r.heartbeatMicros().isPresent() && written > 0) {
                 long lagUs = Math.max(0, written - r.heartbeatMicros().getAsLong());
@@ -512,7 +438,7 @@ public final class Monitor implements AutoCloseable {
             routes.publish(state.roles(), false, state.epoch());
             lock.unlock();
             if (state.epoch() != epoch) {
-                wake("the writer changed"); // look at every host again now, not at the next check period
+                schedule.wake("the writer changed"); // look at every host again now, not at the next check period
             }
         }
     }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one connection open to the current writer and pings it ({@code DO 1}) every {@code fastPeriod}, so that a
  * crash is seen within that period rather than at the next check period: when the connection breaks, cannot be
- * opened, or a ping outlasts the check timeout, it asks the monitor for a round at once. It only wakes the
+ * opened, or a ping outlasts the check timeout, it asks the monitor for a round at once (once per loss, not at
+ * every failed attempt after it). It only wakes the
  * monitor; the round decides, from every host's view, as always. One connection, not a new one per ping, so the
  * writer sees no stream of aborted connects.
  *
@@ -86,17 +87,20 @@ final class WriterWatch implements AutoCloseable {
                 st.execute("DO 1");
             }
             if (!lastProblem.isEmpty()) {
-                log.info("writer watch: {} answers again", h.name());
+                log.info("writer watch: {} answers", h.name());
                 lastProblem = "";
             }
         } catch (SQLException e) {
             disconnect();
             String why = "the writer watch lost " + h.name() + ": " + SqlErrors.describe(e);
+            boolean first = lastProblem.isEmpty();
             if (!why.equals(lastProblem)) {
-                log.warn("{}; checking every host now", why);
+                log.warn("{}{}", why, first ? "; checking every host now" : "");
                 lastProblem = why;
             }
-            wake.accept(why);
+            if (first) {
+                wake.accept(why); // once per loss: while it stays lost, the rounds' own pace (fast while suspect) holds
+            }
         }
     }
 
