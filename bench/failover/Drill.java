@@ -897,7 +897,8 @@ public class Drill {
                 if (answered >= 2) {
                     bothAnswered.incrementAndGet();
                 }
-                if (writable >= 2 && thawAt > 0 && t >= thawAt) {
+                // an answer that arrives after SIGCONT was given by the thawed server, whenever it was asked
+                if (writable >= 2 && thawAt > 0 && System.nanoTime() >= thawAt) {
                     afterThaw.incrementAndGet();
                     lastAfterThawMs = (System.nanoTime() - thawAt) / 1_000_000;
                 } else if (writable >= 2) {

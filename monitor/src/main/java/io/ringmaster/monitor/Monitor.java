@@ -276,15 +276,19 @@ public final class Monitor implements AutoCloseable {
         routes.publish(state.roles(), false, state.epoch());
     }
 
-    /** Logs each finding once, when it first appears, and makes the list current. */
+    /** Logs each finding once when it appears and once when it clears, and makes the list current. */
     private void reportFindings(List<Finding> found) {
         java.util.Set<String> known = new java.util.HashSet<>();
         roundFindings.forEach(f -> known.add(f.summary()));
+        java.util.Set<String> now = new java.util.HashSet<>();
         for (Finding f : found) {
+            now.add(f.summary());
             if (!known.contains(f.summary())) {
                 log.error("{} [{}]: {}", f.summary(), f.code(), f.howToClear());
             }
         }
+        roundFindings.stream().filter(f -> !now.contains(f.summary()))
+                .forEach(f -> log.warn("cleared [{}]: {}", f.code(), f.summary()));
         roundFindings = List.copyOf(found);
     }
 

@@ -45,11 +45,6 @@ final class ReturnFence implements AutoCloseable {
                 .start(() -> run(host, reason)));
     }
 
-    /** True while a fence waits for {@code host}. */
-    boolean pendingFor(String host) {
-        return pending.containsKey(host);
-    }
-
     private void run(HostConfig host, String reason) {
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         try {

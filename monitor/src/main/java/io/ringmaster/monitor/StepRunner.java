@@ -75,13 +75,32 @@ final class StepRunner {
      *
      * @param down     hosts that failed this round's checks: tried briefly (fence), or not at all (promote guard,
      *                 peers to fetch from)
+     * @param beforeChanges run once, after the steps that only wait (a switchover's catch-up while writes flow)
+     *                 and before the first that changes a server: writes are held from there to the promotion
      * @param promoted called once, right after the new writer was made writable, before the steps that follow
      *                 (so the router releases held connections then, not after the replicas moved)
+     * @param stoppedAppliers hosts whose applier the change stops before the promotion: their link is moved after
+     *                 it with the catch-up timeout as bound, since STOP SLAVE may wait for an IO thread stuck on a
+     *                 frozen source
      */
-    record Context(Set<String> down, Runnable promoted) {
-        static Context none() {
-            return new Context(Set.of(), () -> { });
+    record Context(Set<String> down, BeforeChanges beforeChanges, Runnable promoted, Set<String> stoppedAppliers) {
+        Context(Set<String> down, BeforeChanges beforeChanges, Runnable promoted) {
+            this(down, beforeChanges, promoted, Set.of());
         }
+
+        /** The same context, knowing the hosts whose applier a step of {@code change} stops. */
+        Context of(WriterChange change) {
+            return new Context(down, beforeChanges, promoted, change.steps().stream()
+                    .filter(s -> s instanceof Step.StopApplier).map(Step::host)
+                    .collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    /** What must happen once before the first step that changes a server (routes held, routers let go). */
+    @FunctionalInterface
+    interface BeforeChanges {
+        /** @throws StepFailed when the change must not go on */
+        void run() throws StepFailed;
     }
 
     /**
@@ -91,11 +110,17 @@ final class StepRunner {
      *               of transactions not applied) and the change goes on
      * @throws StepFailed when a mandatory step fails (after the rollback ran)
      */
-    void run(WriterChange change, RecoveryRecord audit, boolean forced, Context context) throws StepFailed {
+    void run(WriterChange change, RecoveryRecord audit, boolean forced, Context given) throws StepFailed {
+        Context context = given.of(change);
         boolean promoted = false;
+        boolean held = false;
         List<Step> steps = change.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
+            if (!held && !(step instanceof Step.ApproachSource)) {
+                context.beforeChanges().run(); // nothing changed yet: a failure here needs no rollback
+                held = true;
+            }
             try {
                 runStep(step, audit, change, forced, context);
                 if (step instanceof Step.Promote) {
@@ -232,7 +257,10 @@ final class StepRunner {
                 yield "";
             }
             case Step.Repoint r -> {
-                sql.replicateFrom(host(r.host()), host(r.newSource()), reason);
+                // a master whose applier was stopped reads from the dead writer: its STOP SLAVE may wait for an IO
+                // thread stuck on a frozen source (off the write path: this runs after the promotion)
+                boolean fromDead = context.stoppedAppliers().contains(r.host());
+                (fromDead ? patient : sql).replicateFrom(host(r.host()), host(r.newSource()), reason);
                 yield "";
             }
             case Step.Promote p -> promote(host(p.host()), reason, context.down());

@@ -107,7 +107,6 @@ final class WriterChanges {
         log.warn("[{}] {} {} -> {}: {}", id, change.kind(), change.from().orElse("(none)"), change.to(), reason);
         Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
         during.put(writerRole, List.of());
-        routes.publish(during, true, state.epoch());
         change.from().filter(f -> change.kind() == WriterChange.Kind.FAILOVER)
                 .ifPresent(f -> recordDetection(f, audit));
         GtidPosition oldBefore = change.from().map(f -> positionBefore(change, f)).orElse(null);
@@ -117,8 +116,14 @@ final class WriterChanges {
         Optional.ofNullable(monitor.lastGood().get(change.to())).ifPresent(o ->
                 audit.position(true, o.host(), o.currentPos().toString()));
         try {
-            awaitRouters(change, audit);
-            waitOutLease(change, audit);
+            long heldEpoch = state.epoch();
+            StepRunner.BeforeChanges hold = () -> {
+                // new writer connections are held, and those to the old writer cut, from here to the promotion:
+                // after a switchover's catch-up while writes still flow, before the fence
+                routes.publish(during, true, heldEpoch);
+                awaitRouters(change, audit);
+                waitOutLease(change, audit);
+            };
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
             roles.put(writerRole, List.of(change.to()));
             java.util.Set<String> down = new java.util.HashSet<>();
@@ -126,7 +131,8 @@ final class WriterChanges {
             down.remove(change.to());
             long epoch = state.epoch() + 1;
             // held connections go to the new writer the moment it is writable, not after the replicas moved
-            runner.run(change, audit, forced, new StepRunner.Context(down, () -> routes.publish(roles, false, epoch)));
+            runner.run(change, audit, forced, new StepRunner.Context(down, hold,
+                    () -> routes.publish(roles, false, epoch)));
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
             monitor.commit(state);
             long ms = Duration.between(audit.started(), clock.instant()).toMillis();
