@@ -47,13 +47,7 @@ class SlowWriterIT {
     void shouldNeverFailOverWriterThatIsSlowOrLosesProbes(@TempDir Path dir) throws Exception {
         try (DelayProxy proxy = new DelayProxy(BASE_STEPS + PROXY_OFFSET, BASE_STEPS + 1);
              Cluster c = Cluster.up(dir, BASE_STEPS, 1)) {
-            HostConfig db1Direct = c.host("db1");
-            c.sql.exec(db1Direct, "CREATE DATABASE slow",
-                    "CREATE TABLE slow.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
-            throughProxy(c, proxy, BASE_STEPS);
-            c.startMonitor();
-            assertThat(c.writer()).contains("db1");
-            assertThat(c.host("db1").port()).isEqualTo(proxy.port());
+            HostConfig db1Direct = startThroughProxy(c, proxy, BASE_STEPS);
             int recordsBefore = c.monitor.recoveries().size();
 
             Watch w = new Watch(c, recordsBefore, proxy);
@@ -98,17 +92,28 @@ class SlowWriterIT {
         }
     }
 
+    /**
+     * Creates the test table on db1, sends every path to db1 through the proxy, starts the monitor.
+     *
+     * @return db1's direct address (the configuration now names the proxy)
+     */
+    private static HostConfig startThroughProxy(Cluster c, DelayProxy proxy, int base) throws Exception {
+        HostConfig db1Direct = c.host("db1");
+        c.sql.exec(db1Direct, "CREATE DATABASE slow",
+                "CREATE TABLE slow.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+        throughProxy(c, proxy, base);
+        c.startMonitor();
+        assertThat(c.writer()).contains("db1");
+        assertThat(c.host("db1").port()).isEqualTo(proxy.port());
+        return db1Direct;
+    }
+
     @Test
     void shouldReportWriterUnreachableFromMonitorOnlyWhenLatencyExceedsTimeout(@TempDir Path dir)
             throws Exception {
         try (DelayProxy proxy = new DelayProxy(BASE_BEYOND + PROXY_OFFSET, BASE_BEYOND + 1);
              Cluster c = Cluster.up(dir, BASE_BEYOND, 1)) {
-            HostConfig db1Direct = c.host("db1");
-            c.sql.exec(db1Direct, "CREATE DATABASE slow",
-                    "CREATE TABLE slow.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
-            throughProxy(c, proxy, BASE_BEYOND);
-            c.startMonitor();
-            assertThat(c.writer()).contains("db1");
+            HostConfig db1Direct = startThroughProxy(c, proxy, BASE_BEYOND);
             int recordsBefore = c.monitor.recoveries().size();
             Watch w = new Watch(c, recordsBefore, proxy);
             try {

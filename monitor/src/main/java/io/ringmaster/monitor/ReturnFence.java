@@ -54,8 +54,8 @@ final class ReturnFence implements AutoCloseable {
                     return;
                 }
                 try {
-                    waiting.setReadOnly(host, true, reason + ": the old writer answers again");
-                    int killed = waiting.killClientSessions(host, reason + ": the old writer answers again");
+                    // one connection, parked in a frozen server's listen backlog until it thaws
+                    int killed = waiting.fence(host, reason + ": the old writer answers again");
                     log.warn("{}: fenced on its return (read_only=ON, {} client session(s) killed)", host.name(), killed);
                     return;
                 } catch (SQLException e) {

@@ -112,8 +112,7 @@ final class RoundActions {
     private boolean fence(Action.Fence f) {
         HostConfig h = config.host(f.host());
         try {
-            sql.setReadOnly(h, true, f.reason());
-            sql.killClientSessions(h, f.reason() + " (it was writable)");
+            sql.fence(h, f.reason() + " (it was writable)");
             return true;
         } catch (SQLException e) {
             log.error("{}: cannot set read_only=ON: {}", h.name(), SqlErrors.describe(e));

@@ -268,8 +268,9 @@ final class StepRunner {
     }
 
     private String fence(SqlActions sql, HostConfig h, String reason) throws SQLException {
+        int killed;
         try {
-            sql.setReadOnly(h, true, reason + ": fencing the old writer");
+            killed = sql.fence(h, reason + ": fencing the old writer");
         } catch (SQLException e) {
             if (SqlErrors.isConnectionProblem(e) || SqlErrors.isFatal(e)) {
                 throw e; // gone, or a missing privilege: killing sessions would not help
@@ -278,9 +279,8 @@ final class StepRunner {
             log.warn("{}: read_only=ON failed ({}); killing client sessions and retrying", h.name(),
                     SqlErrors.describe(e));
             sql.killClientSessions(h, reason + ": unblock read_only");
-            sql.setReadOnly(h, true, reason + ": fencing the old writer (retry)");
+            killed = sql.fence(h, reason + ": fencing the old writer (retry)");
         }
-        int killed = sql.killClientSessions(h, reason + ": fencing the old writer");
         return "read_only=ON, " + killed + " session(s) killed";
     }
 
@@ -365,16 +365,27 @@ final class StepRunner {
 
     /** Invariant 1: makes sure no other host answers as writable before making this one writable. */
     private String promote(HostConfig h, String reason, Set<String> down) throws SQLException, StepFailed {
-        for (HostConfig other : config.hosts()) {
-            if (other.name().equals(h.name()) || down.contains(other.name())) {
-                continue; // a host that failed this round's checks was fenced or is gone; its return is fenced
+        // a host that failed this round's checks was fenced or is gone (its return is fenced); the others are asked
+        // at once, each bounded by the check timeout (a frozen one costs that timeout, not one per host)
+        List<HostConfig> others = config.hosts().stream()
+                .filter(o -> !o.name().equals(h.name()) && !down.contains(o.name())).toList();
+        List<Future<String>> answers = new ArrayList<>();
+        try (ExecutorService ask = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (HostConfig o : others) {
+                answers.add(ask.submit(() -> quick.queryString(o, "SELECT @@global.read_only")));
             }
+        }
+        for (int i = 0; i < others.size(); i++) {
             String ro;
             try {
-                ro = quick.queryString(other, "SELECT @@global.read_only"); // a frozen host costs one check timeout
-            } catch (SQLException e) {
+                ro = answers.get(i).get();
+            } catch (ExecutionException e) {
                 continue; // unreachable: it was fenced or is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StepFailed("interrupted while checking that no other host is writable");
             }
+            HostConfig other = others.get(i);
             if ("0".equals(ro)) {
                 try {
                     fence(sql, other, reason + ": must not be writable before " + h.name() + " is");

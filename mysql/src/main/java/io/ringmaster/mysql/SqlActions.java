@@ -63,29 +63,49 @@ public final class SqlActions {
      */
     public int killClientSessions(HostConfig host, String reason) throws SQLException {
         try (Connection c = open(host); Statement st = c.createStatement()) {
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST "
-                    + "WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', "
-                    + Dialect.quote(replication.user()) + ") AND COMMAND NOT IN "
-                    + "('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')")) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            int killed = 0;
-            for (long id : ids) {
-                try {
-                    st.execute("KILL CONNECTION " + id);
-                    killed++;
-                } catch (SQLException e) {
-                    if (e.getErrorCode() != SqlErrors.NO_SUCH_THREAD) {
-                        throw e;
-                    }
-                }
-            }
-            log.info("{}: killed {} client session(s) ({})", host.name(), killed, reason);
-            return killed;
+            return killClientSessions(host, st, reason);
         }
+    }
+
+    /**
+     * Fences a host on one connection: read_only=ON, then every client session killed (as
+     * {@link #killClientSessions(HostConfig, String)}).
+     *
+     * @return how many sessions were killed
+     * @throws SQLException when the host cannot be reached in time or refuses (read_only may then still be OFF)
+     */
+    public int fence(HostConfig host, String reason) throws SQLException {
+        log.info("{}: SET GLOBAL read_only=ON and kill client sessions ({})", host.name(), reason);
+        try (Connection c = open(host); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds());
+            st.execute("SET GLOBAL read_only=ON");
+            return killClientSessions(host, st, reason);
+        }
+    }
+
+    private int killClientSessions(HostConfig host, Statement st, String reason) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST "
+                + "WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', "
+                + Dialect.quote(replication.user()) + ") AND COMMAND NOT IN "
+                + "('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        int killed = 0;
+        for (long id : ids) {
+            try {
+                st.execute("KILL CONNECTION " + id);
+                killed++;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != SqlErrors.NO_SUCH_THREAD) {
+                    throw e;
+                }
+            }
+        }
+        log.info("{}: killed {} client session(s) ({})", host.name(), killed, reason);
+        return killed;
     }
 
     /** Reads {@code @@gtid_binlog_pos}. */
