@@ -54,8 +54,11 @@ final class ReturnFence implements AutoCloseable {
                     return;
                 }
                 try {
-                    // one connection, parked in a frozen server's listen backlog until it thaws
-                    int killed = waiting.fence(host, reason + ": the old writer answers again");
+                    int killed;
+                    // one connection, parked in a frozen server's listen backlog until it thaws; opened quietly
+                    try (java.sql.Connection c = waiting.open(host)) {
+                        killed = waiting.fence(c, host, reason + ": the old writer answers again");
+                    }
                     log.warn("{}: fenced on its return (read_only=ON, {} client session(s) killed)", host.name(), killed);
                     return;
                 } catch (SQLException e) {

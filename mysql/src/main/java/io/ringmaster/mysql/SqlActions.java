@@ -75,8 +75,18 @@ public final class SqlActions {
      * @throws SQLException when the host cannot be reached in time or refuses (read_only may then still be OFF)
      */
     public int fence(HostConfig host, String reason) throws SQLException {
+        try (Connection c = open(host)) {
+            return fence(c, host, reason);
+        }
+    }
+
+    /**
+     * As {@link #fence(HostConfig, String)}, on a connection the caller opened (with {@link #open}) and closes:
+     * one that waits for a server to come back is opened quietly, and the fence is logged only when it lands.
+     */
+    public int fence(Connection c, HostConfig host, String reason) throws SQLException {
         log.info("{}: SET GLOBAL read_only=ON and kill client sessions ({})", host.name(), reason);
-        try (Connection c = open(host); Statement st = c.createStatement()) {
+        try (Statement st = c.createStatement()) {
             st.setQueryTimeout(seconds());
             st.execute("SET GLOBAL read_only=ON");
             return killClientSessions(host, st, reason);
