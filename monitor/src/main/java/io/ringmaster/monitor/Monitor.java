@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The monitor: every check period it probes every host concurrently (each probe bounded in time), advances the
- * state machine, gives out roles, moves the writer when it must (failover) or is told to (switchover),
- * re-asserts read_only everywhere, writes the heartbeat, and persists its state.
+ * The monitor: every check period (every 100 ms while a host is suspect, and at once when the writer watch loses
+ * the writer) it probes every host concurrently (each probe bounded in time), asks the pure decider
+ * ({@link RoundDecider}) what follows, and carries it out: host states, roles, writer changes (failover,
+ * switchover), read_only everywhere, the heartbeat, its persisted state, findings and routes.
  *
  * <p>On start it loads the saved state and, for its first round, only looks: it changes nothing before it has
  * seen every host (invariant 5). Operator commands are serialized with the rounds by one lock.
@@ -180,12 +181,12 @@ public final class Monitor implements AutoCloseable {
             checksum.close();
         }
         writerWatch.close();
-        returnFence.close();
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
         if (!schedule.close(waitMs)) {
             log.warn("monitor round still running after {} ms; interrupted it", waitMs);
         }
+        returnFence.close(); // after the last round: a failover still running may have started one
         prober.close();
         log.info("monitor stopped");
     }
@@ -197,7 +198,7 @@ public final class Monitor implements AutoCloseable {
         try {
             long epoch = state.epoch();
             Map<String, HostObservation> obs = probeAll();
-            String pause = selfCheck.pauseOrClockJump();
+            String paused = selfCheck.pauseOrClockJump();
             String network = selfCheck.networkCheck();
             lock.lock();
             try {
@@ -209,6 +210,8 @@ public final class Monitor implements AutoCloseable {
                     schedule.wake("the writer changed while this round probed");
                     return;
                 }
+                String late = selfCheck.pauseOrClockJump(); // a stall after the first look, before the lock
+                String pause = paused.isEmpty() ? late : paused;
                 Optional<Finding> distrust = !network.isEmpty() ? Optional.of(new Finding.MonitorNetworkDown(network))
                         : !pause.isEmpty() ? Optional.of(new Finding.MonitorPaused(pause)) : Optional.empty();
                 decide(obs, distrust);
@@ -231,7 +234,11 @@ public final class Monitor implements AutoCloseable {
         lastObservation.values().stream().filter(o -> !o.sqlOk()).forEach(o -> suspects.add(o.host()));
         Map<String, HostObservation> out = new LinkedHashMap<>();
         long written = actions.heartbeatWrittenMicros();
-        prober.probeAll(writerId, suspects, selfCheck.checkBoundMs(), RoundSchedule.FAST_PERIOD_MS).forEach((host, r) -> {
+        java.util.Set<String> writer = new java.util.HashSet<>();
+        state.holder(writerRole).ifPresent(writer::add);
+        Optional.ofNullable(strandedWriter).ifPresent(writer::add);
+        prober.probeAll(writerId, state.epoch(), suspects, writer, selfCheck.checkBoundMs(),
+                        RoundSchedule.FAST_PERIOD_MS).forEach((host, r) -> {
             HostObservation o = r.observation();
             if (o.sqlOk() && r.heartbeatMicros().isPresent() && written > 0) {
                 long lagUs = Math.max(0, written - r.heartbeatMicros().getAsLong());

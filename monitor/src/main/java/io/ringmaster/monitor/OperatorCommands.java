@@ -124,7 +124,9 @@ final class OperatorCommands {
 
     /**
      * {@code move-role [--force] ROLE HOST}. With {@code force}, HOST may be in REPLICATION_DELAY or
-     * REPLICATION_FAIL; the catch-up is still tried (bounded) and what it could not apply is lost and reported.
+     * REPLICATION_FAIL (the catch-up is still tried, bounded, and what it could not apply is lost and reported), and
+     * a writer that does not answer is failed over on the operator's word (when the monitor cannot confirm its
+     * death itself: {@code WriterUnconfirmed}).
      *
      * @throws CommandRefused with the reason
      */

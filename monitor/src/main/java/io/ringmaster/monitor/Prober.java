@@ -7,20 +7,22 @@ import io.ringmaster.mysql.HostProbe;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Probes every host concurrently for one round, with at most one probe in flight per host: a probe that has not
- * answered when the round stops waiting for it goes on, bounded by its own timeouts, and the next round takes its
- * answer instead of starting another. So a frozen host costs a round its full check bound only once; while it is
+ * answered when the round stops waiting for it goes on, bounded by its own timeouts (it is never abandoned, so a
+ * host never has two), and the next round takes its answer instead of starting another. So a frozen host costs a round its full check bound only once; while it is
  * suspect (its last check failed) a round waits for it only {@code suspectWaitMs}, which lets the monitor look at
  * every other host every ~100 ms until the verdict, without piling up probes of the frozen one.
  *
@@ -33,7 +35,7 @@ final class Prober implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
-    private record InFlight(Future<HostProbe.Result> future, long startedNanos) {}
+    private record InFlight(Future<HostProbe.Result> future, long startedNanos, long epoch) {}
 
     Prober(RingmasterConfig config, HostProbe probe, Clock clock) {
         this.config = config;
@@ -48,49 +50,64 @@ final class Prober implements AutoCloseable {
      * Probes every host (or takes the answer of its probe still in flight).
      *
      * @param heartbeatOwner server_id whose heartbeat row to read, or empty
+     * @param epoch          the state's epoch now: an answer to a probe started before a writer change is dropped
      * @param suspects       hosts whose last check failed: waited for at most {@code suspectWaitMs}
+     * @param reportPending  hosts for which a probe still running (younger than {@code boundMs}) counts as a failed
+     *                       check (the writer: its verdict needs every round, and the hosts below it decide
+     *                       whether it is dead); any other such host is left out of the result, so its state
+     *                       stays as it was until its probe answers or runs out of time
      * @param boundMs        the longest the round waits for any host, ms
      * @param suspectWaitMs  the longest the round waits for a suspect, ms
-     * @return one result per configured host, in configuration order; a host that did not answer in time has a
-     *         failed observation saying for how long it has not answered
+     * @return one result per configured host that answered, failed, or timed out, in configuration order; a host
+     *         that did not answer in time has a failed observation saying for how long it has not answered
      */
-    Map<String, HostProbe.Result> probeAll(OptionalLong heartbeatOwner, Set<String> suspects, long boundMs,
-                                           long suspectWaitMs) {
+    Map<String, HostProbe.Result> probeAll(OptionalLong heartbeatOwner, long epoch, Set<String> suspects,
+                                           Set<String> reportPending, long boundMs, long suspectWaitMs) {
         long start = System.nanoTime();
-        for (HostConfig h : config.hosts()) {
-            inFlight.computeIfAbsent(h.name(), n -> new InFlight(pool.submit(() -> probe.probe(h, heartbeatOwner)),
-                    System.nanoTime()));
-        }
         Map<String, HostProbe.Result> out = new LinkedHashMap<>();
         for (HostConfig h : config.hosts()) {
+            try {
+                inFlight.compute(h.name(), (n, f) -> f == null || (f.epoch() < epoch && f.future().isDone())
+                        ? new InFlight(pool.submit(() -> probe.probe(h, heartbeatOwner)), System.nanoTime(), epoch)
+                        : f);
+            } catch (RejectedExecutionException e) {
+                out.put(h.name(), failed(h.name(), false, "check not started: " + e.getMessage()));
+            }
+        }
+        for (HostConfig h : config.hosts()) {
             InFlight f = inFlight.get(h.name());
+            if (f == null || out.containsKey(h.name())) {
+                continue;
+            }
             long patienceMs = suspects.contains(h.name()) ? suspectWaitMs : boundMs;
             long leftMs = Math.max(0, patienceMs - (System.nanoTime() - start) / 1_000_000);
-            out.put(h.name(), await(h.name(), f, leftMs, boundMs));
+            Optional<HostProbe.Result> r = await(h.name(), f, leftMs, boundMs, epoch,
+                    reportPending.contains(h.name()));
+            r.ifPresent(x -> out.put(h.name(), x));
         }
         return out;
     }
 
-    private HostProbe.Result await(String host, InFlight f, long leftMs, long boundMs) {
-        long ageMs = (System.nanoTime() - f.startedNanos()) / 1_000_000;
+    private Optional<HostProbe.Result> await(String host, InFlight f, long leftMs, long boundMs, long epoch,
+                                             boolean reportPending) {
         try {
             HostProbe.Result r = f.future().get(Math.max(1, leftMs), TimeUnit.MILLISECONDS);
             inFlight.remove(host, f);
-            return r;
+            // an answer to a question asked before the writer changed describes the cluster as it was
+            return f.epoch() < epoch ? Optional.empty() : Optional.of(r);
         } catch (TimeoutException e) {
-            ageMs = (System.nanoTime() - f.startedNanos()) / 1_000_000;
-            if (ageMs >= boundMs) {
-                // a probe bounded by its own timeouts should never get here; do not let a stuck one block the host
-                f.future().cancel(true);
-                inFlight.remove(host, f);
+            long ageMs = (System.nanoTime() - f.startedNanos()) / 1_000_000;
+            if (ageMs < boundMs && !reportPending) {
+                return Optional.empty(); // still within its own bound: no news yet
             }
-            return failed(host, true, "check timed out: no answer for " + ageMs + " ms");
+            // a probe is bounded by its own timeouts and ends by itself; it stays the one in flight until it does
+            return Optional.of(failed(host, true, "check timed out: no answer for " + ageMs + " ms"));
         } catch (ExecutionException e) {
             inFlight.remove(host, f);
-            return failed(host, false, "check failed: " + e.getCause());
+            return Optional.of(failed(host, false, "check failed: " + e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(host, false, "interrupted");
+            return Optional.of(failed(host, false, "interrupted"));
         }
     }
 

@@ -29,6 +29,7 @@ final class ReturnFence implements AutoCloseable {
     private final SqlActions waiting;
     private final Predicate<String> wantedWritable;
     private final Map<String, Thread> pending = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * @param wantedWritable true for a host that must not be fenced any more (it is the writer again)
@@ -41,8 +42,16 @@ final class ReturnFence implements AutoCloseable {
 
     /** Starts fencing {@code host} once it answers; a fence already pending for it is kept. */
     void start(HostConfig host, String reason) {
-        pending.computeIfAbsent(host.name(), n -> Thread.ofVirtual().name("ringmaster-return-fence-" + n)
-                .start(() -> run(host, reason)));
+        if (closed) {
+            return;
+        }
+        Thread[] created = new Thread[1];
+        // started only once it is in the map, so its own removal at the end cannot come first
+        pending.computeIfAbsent(host.name(), n -> created[0] = Thread.ofVirtual()
+                .name("ringmaster-return-fence-" + n).unstarted(() -> run(host, reason)));
+        if (created[0] != null) {
+            created[0].start();
+        }
     }
 
     private void run(HostConfig host, String reason) {
@@ -57,6 +66,9 @@ final class ReturnFence implements AutoCloseable {
                     int killed;
                     // one connection, parked in a frozen server's listen backlog until it thaws; opened quietly
                     try (java.sql.Connection c = waiting.open(host)) {
+                        if (wantedWritable.test(host.name()) || closed) {
+                            return; // it became the writer again while the connection waited
+                        }
                         killed = waiting.fence(c, host, reason + ": the old writer answers again");
                     }
                     log.warn("{}: fenced on its return (read_only=ON, {} client session(s) killed)", host.name(), killed);
@@ -72,13 +84,14 @@ final class ReturnFence implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            pending.remove(host.name());
+            pending.remove(host.name(), Thread.currentThread());
         }
     }
 
     /** Stops every pending fence. */
     @Override
     public void close() {
+        closed = true;
         pending.values().forEach(Thread::interrupt);
     }
 }

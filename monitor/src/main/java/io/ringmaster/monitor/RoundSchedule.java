@@ -70,6 +70,7 @@ final class RoundSchedule {
         if (loop.isShutdown()) {
             return;
         }
+        suspectSince = null; // something new happened: fast rounds again, even after a long suspicion
         if (next != null && next.getDelay(TimeUnit.MILLISECONDS) > 0 && next.cancel(false)) {
             log.debug("round now: {}", why);
             next = loop.schedule(round, 0, TimeUnit.MILLISECONDS);

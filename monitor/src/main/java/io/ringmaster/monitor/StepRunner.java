@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the steps of a {@link WriterChange} against the servers, in order, each bounded in time, each recorded
- * in the change's {@link RecoveryRecord}. A failing mandatory step stops the change and runs its rollback.
+ * Runs the steps of a {@link WriterChange} against the servers, each bounded in time, each recorded in the change's
+ * {@link RecoveryRecord}: in order up to the promotion, then the steps after it (moving links) in parallel. A
+ * failing mandatory step stops the change and runs its rollback.
  *
  * <p>Not thread-safe: the monitor runs one change at a time under its lock.
  */
@@ -73,8 +74,9 @@ final class StepRunner {
     /**
      * What a change runs with besides its steps.
      *
-     * @param down     hosts that failed this round's checks: tried briefly (fence), or not at all (promote guard,
-     *                 peers to fetch from)
+     * @param down     hosts that failed this round's checks: tried within {@link #DOWN_HOST_ATTEMPT_MS} (fence,
+     *                 promote guard, peers to fetch from); the old writer among them is not asked by the guard (its
+     *                 fence was tried, and its return is fenced)
      * @param beforeChanges run once, after the steps that only wait (a switchover's catch-up while writes flow)
      *                 and before the first that changes a server: writes are held from there to the promotion
      * @param promoted called once, right after the new writer was made writable, before the steps that follow
@@ -83,16 +85,22 @@ final class StepRunner {
      *                 it with the catch-up timeout as bound, since STOP SLAVE may wait for an IO thread stuck on a
      *                 frozen source
      */
-    record Context(Set<String> down, BeforeChanges beforeChanges, Runnable promoted, Set<String> stoppedAppliers) {
+    record Context(Set<String> down, BeforeChanges beforeChanges, Runnable promoted, Set<String> stoppedAppliers,
+                   Optional<String> oldWriter) {
         Context(Set<String> down, BeforeChanges beforeChanges, Runnable promoted) {
-            this(down, beforeChanges, promoted, Set.of());
+            this(down, beforeChanges, promoted, Set.of(), Optional.empty());
         }
 
-        /** The same context, knowing the hosts whose applier a step of {@code change} stops. */
+        /** The same context, knowing the old writer and the hosts whose applier a step of {@code change} stops. */
         Context of(WriterChange change) {
             return new Context(down, beforeChanges, promoted, change.steps().stream()
                     .filter(s -> s instanceof Step.StopApplier).map(Step::host)
-                    .collect(java.util.stream.Collectors.toSet()));
+                    .collect(java.util.stream.Collectors.toSet()), change.from());
+        }
+
+        /** How to reach {@code host}: briefly when it failed this round's checks. */
+        SqlActions reach(String host, SqlActions brief, SqlActions quick) {
+            return down.contains(host) ? brief : quick;
         }
     }
 
@@ -245,7 +253,7 @@ final class StepRunner {
                 }
                 yield waitFor(host(c.host()), link.get().gtidIoPos(), reason);
             }
-            case Step.CatchUpFromPeers c -> catchUpFromPeers(host(c.host()), c.deadWriter(), reason, context.down());
+            case Step.CatchUpFromPeers c -> catchUpFromPeers(host(c.host()), c.deadWriter(), reason, context);
             case Step.StopApplier a -> {
                 sql.stopApplier(host(a.host()), reason + ": apply nothing more from " + a.fromHost());
                 yield "";
@@ -263,7 +271,7 @@ final class StepRunner {
                 (fromDead ? patient : sql).replicateFrom(host(r.host()), host(r.newSource()), reason);
                 yield "";
             }
-            case Step.Promote p -> promote(host(p.host()), reason, context.down());
+            case Step.Promote p -> promote(host(p.host()), reason, context);
         };
     }
 
@@ -315,20 +323,21 @@ final class StepRunner {
      * be there: nobody else writes): {@code to} replicates by GTID from the most advanced such host (which needs
      * its binary log with log_slave_updates) until it has them, then its own link is restored.
      */
-    private String catchUpFromPeers(HostConfig to, String dead, String reason, Set<String> down)
+    private String catchUpFromPeers(HostConfig to, String dead, String reason, Context context)
             throws SQLException, StepFailed {
         GtidPosition mine = sql.currentPosition(to);
         HostConfig best = null;
         GtidPosition bestPos = GtidPosition.empty();
         long bestMissing = 0;
         for (HostConfig h : config.hosts()) {
-            if (h.name().equals(to.name()) || h.name().equals(dead) || down.contains(h.name())) {
+            if (h.name().equals(to.name()) || h.name().equals(dead)) {
                 continue;
             }
+            SqlActions ask = context.reach(h.name(), brief, quick); // a slow peer may hold the only copy
             try {
-                GtidPosition p = quick.currentPosition(h);
+                GtidPosition p = ask.currentPosition(h);
                 long missing = mine.missingFrom(p);
-                if (missing > bestMissing && "1".equals(quick.queryString(h, "SELECT @@log_bin AND @@log_slave_updates"))) {
+                if (missing > bestMissing && "1".equals(ask.queryString(h, "SELECT @@log_bin AND @@log_slave_updates"))) {
                     best = h;
                     bestPos = p;
                     bestMissing = missing;
@@ -364,15 +373,17 @@ final class StepRunner {
     }
 
     /** Invariant 1: makes sure no other host answers as writable before making this one writable. */
-    private String promote(HostConfig h, String reason, Set<String> down) throws SQLException, StepFailed {
-        // a host that failed this round's checks was fenced or is gone (its return is fenced); the others are asked
-        // at once, each bounded by the check timeout (a frozen one costs that timeout, not one per host)
-        List<HostConfig> others = config.hosts().stream()
-                .filter(o -> !o.name().equals(h.name()) && !down.contains(o.name())).toList();
+    private String promote(HostConfig h, String reason, Context context) throws SQLException, StepFailed {
+        // every other host is asked at once, one that failed this round's checks only briefly; the old writer of a
+        // failover that failed them is left out: its fence was tried and its return is fenced
+        List<HostConfig> others = config.hosts().stream().filter(o -> !o.name().equals(h.name()))
+                .filter(o -> !(context.down().contains(o.name()) && context.oldWriter().filter(o.name()::equals)
+                        .isPresent())).toList();
         List<Future<String>> answers = new ArrayList<>();
         try (ExecutorService ask = Executors.newVirtualThreadPerTaskExecutor()) {
             for (HostConfig o : others) {
-                answers.add(ask.submit(() -> quick.queryString(o, "SELECT @@global.read_only")));
+                SqlActions via = context.reach(o.name(), brief, quick);
+                answers.add(ask.submit(() -> via.queryString(o, "SELECT @@global.read_only")));
             }
         }
         for (int i = 0; i < others.size(); i++) {

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param transitions    host state changes in this round, in configuration order
  * @param actions        what to do, in order
  * @param findings       every problem found this round (not only new ones)
- * @param strandedWriter the writer that lost its role without a replacement yet, for the next round's facts
+ * @param strandedWriter the writer that lost its role and whose replacement is not in place yet (empty once a
+ *                       writer holds the role), for the next round's facts
  * @param notes          lines worth logging about this decision (adoption of a writer, careful start-up, ...)
  * @param suspect        look again soon (every ~100 ms rather than every check period): a host that holds a role,
  *                       the writer, or an ONLINE host failed its check, a host replicating from the writer lost its

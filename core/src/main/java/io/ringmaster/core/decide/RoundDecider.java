@@ -42,6 +42,7 @@ public final class RoundDecider {
     private final StateMachine machine;
     private final String writerRole;
 
+    /** @param config the validated configuration; the writer role is its exclusive role */
     public RoundDecider(RingmasterConfig config) {
         this.config = config;
         this.machine = new StateMachine(config);
@@ -127,6 +128,9 @@ public final class RoundDecider {
         }
 
         Decision decision(StateMachine.Step step) {
+            if (state.holder(writerRole).isPresent()) {
+                stranded = Optional.empty(); // a writer holds the role: nothing waits for a replacement
+            }
             return new Decision(state, step.transitions().stream().filter(t -> !t.host().equals(keptOnline)).toList(),
                     actions, findings, stranded, notes, suspect());
         }
@@ -254,21 +258,24 @@ public final class RoundDecider {
         String why = old.map(w -> "writer " + w + " is " + (r.state.host(w) == null ? "not checked"
                 : r.state.host(w).state() + ": " + r.state.host(w).reason())).orElse("no writer");
         Optional<Long> domain = old.map(r.facts.lastGood()::get).map(HostObservation::gtidDomainId);
-        CandidateChoice choice = CandidateChooser.choose(config, r.state, r.obs, old, domain);
+        // the old writer is no candidate, unless an operator set it ONLINE again while it waited for a replacement
+        Optional<String> exclude = old.filter(w -> r.state.host(w) == null
+                || r.state.host(w).state() != HostState.ONLINE);
+        CandidateChoice choice = CandidateChooser.choose(config, r.state, r.obs, exclude, domain);
+        r.stranded = old; // until a writer holds the role, the next rounds fail over from it, not plan a first one
         if (choice.candidate().isEmpty()) {
             r.findings.add(new Finding.NoCandidate(old.orElse(""), why + "; " + choice.summary()));
             return false;
         }
         String to = choice.candidate().get();
         WriterChange change;
-        if (old.isEmpty()) {
+        if (old.isEmpty() || old.get().equals(to)) {
             change = Planner.initial(r.state, to);
         } else if (r.obs.get(old.get()) != null && r.obs.get(old.get()).sqlOk()) {
             change = Planner.switchover(config, r.state, old.get(), to);
         } else {
             change = Planner.failover(config, r.state, old.get(), to);
         }
-        r.stranded = old;
         if (change.kind() != WriterChange.Kind.INITIAL && r.facts.failoverBlocked().isPresent()) {
             r.findings.add(new Finding.FailoverBlocked(old.orElse(""), why + "; "
                     + r.facts.failoverBlocked().get()));

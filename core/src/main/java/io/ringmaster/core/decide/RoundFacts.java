@@ -15,7 +15,8 @@ import java.util.Optional;
  *                       jumped, or its own network is gone), empty when they can be
  * @param strandedWriter a writer stripped of its role whose replacement has not happened yet
  * @param lastGood       the last successful observation of each host (the old writer's GTID domain comes from it)
- * @param errant         hosts holding GTIDs the writer lacks, confirmed against a fresh read of the writer
+ * @param errant         hosts holding GTIDs the writer lacks, confirmed against a fresh read of the writer (the
+ *                       previous round's when the writer cannot be read now)
  * @param failoverBlocked why an automatic failover may not run now (anti-flap), empty when it may
  */
 public record RoundFacts(
