@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +70,6 @@ final class ErrantWatch {
             }
         });
         return Map.copyOf(found);
-    }
-
-    /** Hosts found errant in the latest round. */
-    Set<String> hosts() {
-        return Set.copyOf(errant.keySet());
     }
 
     /** The errant ranges of a host from the latest round, or an empty list. */

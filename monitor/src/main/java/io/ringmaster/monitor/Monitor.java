@@ -275,7 +275,9 @@ public final class Monitor implements AutoCloseable {
         }
         List<Finding> found = new ArrayList<>(d.findings());
         if (distrust.isPresent()) {
-            found.addAll(roundFindings.stream().filter(f -> !f.equals(distrust.get())).toList()); // as they were
+            // the others stand as they were; an earlier pause or network finding is replaced by this one
+            found.addAll(roundFindings.stream().filter(f -> !(f instanceof Finding.MonitorPaused
+                    || f instanceof Finding.MonitorNetworkDown)).toList());
         }
         found.addAll(actions.run(d.actions()));
         reportFindings(found);

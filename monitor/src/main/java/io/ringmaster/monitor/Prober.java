@@ -115,8 +115,10 @@ final class Prober implements AutoCloseable {
         return new HostProbe.Result(HostObservation.failed(host, clock.instant(), reachable, why), OptionalLong.empty());
     }
 
-    /** Stops probing; probes in flight are interrupted after {@code waitMs}. */
-    void close(long waitMs) {
+    /** Stops probing; probes still in flight after four check timeouts are interrupted. */
+    @Override
+    public void close() {
+        long waitMs = config.monitor().checkTimeout().toMillis() * 4;
         pool.shutdown();
         try {
             if (!pool.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
@@ -126,10 +128,5 @@ final class Prober implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        close(config.monitor().checkTimeout().toMillis() * 4);
     }
 }
