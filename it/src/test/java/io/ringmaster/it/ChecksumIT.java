@@ -17,6 +17,7 @@ import io.ringmaster.tools.checksum.ChecksumResult;
 import io.ringmaster.tools.checksum.ChunkRow;
 import io.ringmaster.tools.checksum.ExitStatus;
 import io.ringmaster.tools.checksum.TableName;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -254,6 +255,32 @@ class ChecksumIT {
             sandbox.start("db4");
             awaitReplication(config);
         }
+    }
+
+    @Test
+    void shouldNameTheTableAndPrivilegeWhenTheUserCannotReadIt() throws Exception {
+        exec(config, "db1", "CREATE DATABASE priv", "CREATE TABLE priv.granted (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE priv.hidden (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE priv.partly (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO priv.partly VALUES (1, 1), (2, 2)",
+                "CREATE USER 'ck'@'127.0.0.1' IDENTIFIED BY 'ck-pw'",
+                "GRANT SLAVE MONITOR, BINLOG MONITOR, BINLOG ADMIN, PROCESS ON *.* TO 'ck'@'127.0.0.1'",
+                "GRANT ALL ON ringmaster.* TO 'ck'@'127.0.0.1'",
+                "GRANT SELECT ON priv.granted TO 'ck'@'127.0.0.1'",
+                "GRANT SELECT (id) ON priv.partly TO 'ck'@'127.0.0.1'");
+        awaitReplication(config);
+        Path limited = dir.resolve("ck.yml");
+        Files.writeString(limited, Files.readString(sandbox.configFile())
+                .replace("monitor: {user: root, password: \"\"}", "monitor: {user: ck, password: \"ck-pw\"}"));
+        assertThat(Files.readString(limited)).contains("user: ck");
+        Cli r = Cli.run("checksum", "--config", limited.toString(), "--tables",
+                "priv.granted,priv.hidden,priv.partly");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(64);
+        assertThat(r.out()).contains("priv.granted")
+                .contains("user ck cannot SELECT every column of priv.partly on db1")
+                .contains("priv.hidden: no such table on db1, or user ck cannot see it there");
+        assertThat(r.out() + r.err()).doesNotContain("Exception").doesNotContain("ck-pw")
+                .doesNotContain("every chunk matches");
     }
 
     // ---- helpers shared with the other checksum ITs

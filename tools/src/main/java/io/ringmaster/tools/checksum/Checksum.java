@@ -42,6 +42,11 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: one run per instance; {@link #requestStop()} may be called from any thread (a signal handler).
  */
 public final class Checksum {
+    /** ER_TABLEACCESS_DENIED_ERROR: SELECT (or another) command denied for a table. */
+    private static final int TABLE_ACCESS_DENIED = 1142;
+    /** ER_COLUMNACCESS_DENIED_ERROR: a command denied for a column. */
+    private static final int COLUMN_ACCESS_DENIED = 1143;
+
     /** Named lock on the writer that keeps two runs apart. */
     public static final String LOCK = "ringmaster.checksum";
     private static final Duration CONNECT = Duration.ofSeconds(5);
@@ -254,6 +259,15 @@ public final class Checksum {
                              List<HostWorker> workers, Throttle throttle)
             throws SQLException, Throttle.TimeoutException, InterruptedException, HostWorker.StuckException {
         List<TableName> tables = SchemaReader.tables(main.connection(), options);
+        for (String named : options.tables()) {
+            boolean listed = tables.stream().anyMatch(t -> named.equals(t.table()) || named.equals(t.toString()));
+            if (!listed) {
+                // information_schema hides a table the user has no privilege on, so "missing" may be "not granted"
+                errors.add(named + ": no such table on " + writer.name() + ", or user " + main.user()
+                        + " cannot see it there (checksum needs SELECT on it)");
+                outcomes.add(ExitStatus.TABLE_SKIPPED);
+            }
+        }
         if (tables.isEmpty()) {
             log.accept("no table selected");
         }
@@ -264,6 +278,27 @@ public final class Checksum {
                 return;
             }
             new TableRun(main, store, run, writer, workers, throttle, hash, t).run();
+        }
+    }
+
+    /**
+     * Why the monitor user may not read every column of {@code t} (information_schema shows only the columns it
+     * was granted, so a checksum of a partly granted table would compare those columns only and call it equal).
+     *
+     * @return a one-line reason naming the table and the privilege, or empty when {@code SELECT *} is allowed
+     * @throws SQLException on any other server error
+     */
+    private static Optional<String> selectDenied(HostSession session, TableName t) throws SQLException {
+        try (java.sql.Statement st = session.connection().createStatement()) {
+            st.executeQuery("SELECT * FROM " + Sql.table(t.db(), t.table()) + " LIMIT 0").close();
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (e.getErrorCode() != TABLE_ACCESS_DENIED && e.getErrorCode() != COLUMN_ACCESS_DENIED) {
+                throw e;
+            }
+            return Optional.of("user " + session.user() + " cannot SELECT every column of " + t + " on "
+                    + session.host().name() + " (error " + e.getErrorCode() + "); checksum needs GRANT SELECT ON "
+                    + Sql.table(t.db(), t.table()) + " TO the monitor user");
         }
     }
 
@@ -294,6 +329,12 @@ public final class Checksum {
             Optional<String> before = options.resume() ? store.tableStatus(run, table) : Optional.empty();
             if (before.isPresent() && !before.get().equals("running")) {
                 return; // done or skipped in the run being resumed
+            }
+            Optional<String> denied = selectDenied(main, table);
+            if (denied.isPresent()) {
+                log.accept(table + ": skipped: " + denied.get());
+                store.tableSkipped(run, table, denied.get());
+                return;
             }
             Optional<TableDef> def = SchemaReader.describe(main.connection(), table);
             if (def.isEmpty()) {

@@ -24,11 +24,13 @@ import java.util.Optional;
 public final class HostSession implements AutoCloseable {
     private final HostConfig host;
     private final Connection connection;
+    private final String user;
     private final Dialect dialect = MariaDbDialect.INSTANCE;
 
-    private HostSession(HostConfig host, Connection connection) {
+    private HostSession(HostConfig host, Connection connection, String user) {
         this.host = host;
         this.connection = connection;
+        this.user = user;
     }
 
     /**
@@ -47,12 +49,17 @@ public final class HostSession implements AutoCloseable {
             c.close();
             throw e;
         }
-        return new HostSession(host, c);
+        return new HostSession(host, c, account.user());
     }
 
     /** The host. */
     public HostConfig host() {
         return host;
+    }
+
+    /** The account's user name (never the password), for messages. */
+    public String user() {
+        return user;
     }
 
     /** The JDBC connection, for callers that run their own statements (same thread rules). */
