@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path where = dir != null ? dir : Files.createTempDirectory("ringmaster-demo-");
         Path sandboxDir = dir != null ? dir : where.resolve("sandbox");
+        Path logFile = Files.createTempFile("ringmaster-demo-", ".log");
+        say("the monitor's and the sandbox's log lines go to %s", logFile);
+        Runnable restoreLog = DemoLog.toFile(logFile);
         say("bringing up a sandbox in %s: 2 masters (db1, db2), a replica under each (db3, db4)", sandboxDir);
         Sandbox sandbox = Sandbox.up(SandboxSpec.of(sandboxDir).withBasePort(basePort));
         try {
@@ -66,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
                     io.ringmaster.sandbox.FileTrees.deleteQuietly(where);
                 }
             }
+            restoreLog.run();
         }
     }
 
@@ -98,6 +102,8 @@ final class DemoCommand implements Callable<Integer> {
                     say("FAILED: no new writer within 60 s");
                     return 1;
                 }
+                monitor.recoveries().stream().filter(r -> r.kind().equals("FAILOVER")).reduce((a, b) -> b)
+                        .ifPresent(this::sayRecovery);
                 Thread.sleep(2000);
                 load.close();
                 List<long[]> outages = load.outages();
@@ -106,6 +112,14 @@ final class DemoCommand implements Callable<Integer> {
                         (after - killedAt) / 1e9, newWriter.get(), load.failures());
                 return verify(cfg, monitor, newWriter.get(), oldWriter, load.acknowledged());
             }
+        }
+    }
+
+    private void sayRecovery(io.ringmaster.monitor.RecoveryRecord r) {
+        say("%s %s: %s -> %s, %s", r.kind(), r.id(), r.from(), r.to(), r.reason());
+        for (var step : r.steps()) {
+            say("  %5d ms  %s: %s%s", step.millis(), step.step(), step.ok() ? "ok" : "FAILED",
+                    step.detail() == null || step.detail().isEmpty() ? "" : ": " + step.detail());
         }
     }
 
