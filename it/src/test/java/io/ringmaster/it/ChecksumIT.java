@@ -281,6 +281,12 @@ class ChecksumIT {
                 .contains("priv.hidden: no such table on db1, or user ck cannot see it there");
         assertThat(r.out() + r.err()).doesNotContain("Exception").doesNotContain("ck-pw")
                 .doesNotContain("every chunk matches");
+        // the writer's own error reaches the output (once), not only "the writer could not compute this chunk"
+        exec(config, "db1", "REVOKE BINLOG MONITOR ON *.* FROM 'ck'@'127.0.0.1'");
+        Cli r2 = Cli.run("checksum", "--config", limited.toString(), "--tables", "priv.granted");
+        assertThat(r2.exit()).as(r2.out() + r2.err()).isEqualTo(32);
+        assertThat(r2.out()).containsOnlyOnce("error: db1: priv.granted chunk 1: skipped on the writer: 1227")
+                .contains("BINLOG MONITOR");
     }
 
     // ---- helpers shared with the other checksum ITs

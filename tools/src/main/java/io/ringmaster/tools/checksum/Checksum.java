@@ -65,6 +65,8 @@ public final class Checksum {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Set<ExitStatus> outcomes = HostWorker.outcomeSet();
     private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Table and error code of the writer errors already in {@link #errors}. */
+    private final java.util.Set<String> writerErrorsShown = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param config   the topology; the monitor account is used on every host
@@ -500,7 +502,11 @@ public final class Checksum {
                     throw e;
                 }
                 outcomes.add(ExitStatus.CHUNK_SKIPPED);
-                log.accept(table + " chunk " + chunk.number() + ": skipped on the writer: " + SqlErrors.describe(e));
+                String why = table + " chunk " + chunk.number() + ": skipped on the writer: " + SqlErrors.describe(e);
+                log.accept(why);
+                if (writerErrorsShown.add(table + " " + e.getErrorCode())) {
+                    errors.add(writer.name() + ": " + why); // once per table and error, not once per chunk
+                }
                 return 0;
             }
         }
