@@ -1,0 +1,185 @@
+package io.ringmaster.agent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The role addresses (virtual IPs) of one network interface, changed with iproute2's {@code ip} and announced
+ * with iputils' {@code arping}, as MMM's agent and keepalived do: a duplicate-address check ({@code arping -D})
+ * before an address is added, then gratuitous ARP, unsolicited requests ({@code -U}) and replies ({@code -A}), a
+ * burst at once (HA-NOTES: keepalived sends 5). Interfaces without ARP (loopback, {@code NOARP}) get neither.
+ * Every address is a /32. Thread-safe: each call runs its own commands; the caller serialises changes.
+ */
+public final class IpAddresses {
+    private static final Logger log = LoggerFactory.getLogger(IpAddresses.class);
+    private static final Pattern INET = Pattern.compile("\\binet (\\d+\\.\\d+\\.\\d+\\.\\d+)/32\\b");
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** Gratuitous ARP packets per burst (keepalived's default, HA-NOTES section 4). */
+    static final int GARP_COUNT = 5;
+
+    private final String iface;
+    private final boolean arp;
+
+    private IpAddresses(String iface, boolean arp) {
+        this.iface = iface;
+        this.arp = arp;
+    }
+
+    /**
+     * Opens an interface for changes, or says why it cannot be.
+     *
+     * @param iface the interface name, such as {@code eth0} or {@code lo}
+     * @return the interface, or an empty result with the one-line reason in {@code why} (no {@code ip}, not
+     *         root, no such interface)
+     * @throws InterruptedException when interrupted while asking {@code ip}
+     */
+    public static Opened open(String iface) throws InterruptedException {
+        Objects.requireNonNull(iface, "iface");
+        HostCommand.Result link = HostCommand.run(List.of("ip", "-o", "link", "show", "dev", iface), COMMAND_TIMEOUT);
+        if (link.exitCode() == -1) {
+            return new Opened(Optional.empty(), "virtual IPs are off: iproute2's `ip` is not installed");
+        }
+        if (!link.ok()) {
+            return new Opened(Optional.empty(), "virtual IPs are off: interface " + iface + ": " + link.oneLine());
+        }
+        if (!isRoot()) {
+            return new Opened(Optional.empty(), "virtual IPs are off: changing addresses on " + iface
+                    + " needs root (or CAP_NET_ADMIN); the agent runs as uid " + uid());
+        }
+        boolean noArp = link.output().contains("LOOPBACK") || link.output().contains("NOARP");
+        return new Opened(Optional.of(new IpAddresses(iface, !noArp)), "");
+    }
+
+    /**
+     * The outcome of {@link #open}.
+     *
+     * @param addresses the interface, when it can be changed
+     * @param why       why it cannot, one line; empty when it can
+     */
+    public record Opened(Optional<IpAddresses> addresses, String why) {}
+
+    /** The interface's name. */
+    public String iface() {
+        return iface;
+    }
+
+    /**
+     * The /32 addresses the interface holds now (its own primary address, with a wider prefix, is left out).
+     *
+     * @throws AddressException when {@code ip} fails
+     */
+    public Set<String> held() throws InterruptedException {
+        HostCommand.Result r = HostCommand.run(List.of("ip", "-o", "-4", "addr", "show", "dev", iface), COMMAND_TIMEOUT);
+        if (!r.ok()) {
+            throw new AddressException("ip addr show dev " + iface + ": " + r.oneLine());
+        }
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = INET.matcher(r.output());
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /**
+     * Adds {@code address}/32 after checking that no other host answers for it, then announces it.
+     *
+     * @param reason why, for the log
+     * @throws AddressException when another host has the address, or {@code ip} fails
+     */
+    public void add(String address, String reason) throws InterruptedException {
+        if (held().contains(address)) {
+            log.debug("{}: {} is already there ({})", iface, address, reason);
+            return;
+        }
+        if (arp) {
+            HostCommand.Result dup = HostCommand.run(List.of("arping", "-D", "-q", "-c", "2", "-w", "2", "-I", iface,
+                    address), COMMAND_TIMEOUT);
+            if (dup.exitCode() == 1) {
+                throw new AddressException(address + " is already in use on the network of " + iface
+                        + " (arping -D got an answer); not adding it");
+            }
+            if (!dup.ok()) {
+                log.warn("{}: duplicate check of {} not done: {}", iface, address, dup.exitCode() == -1
+                        ? "arping is not installed" : dup.oneLine());
+            }
+        }
+        HostCommand.Result r = HostCommand.run(List.of("ip", "addr", "add", address + "/32", "dev", iface),
+                COMMAND_TIMEOUT);
+        if (!r.ok()) {
+            throw new AddressException("ip addr add " + address + "/32 dev " + iface + ": " + r.oneLine());
+        }
+        log.info("{}: added {} ({})", iface, address, reason);
+        announce(address);
+    }
+
+    /**
+     * Sends a burst of gratuitous ARP for {@code address} (requests, then replies), so that neighbours' caches
+     * point at this host; does nothing on an interface without ARP. Failures are logged, not thrown: the
+     * address works, only caches may be stale until they expire.
+     */
+    public void announce(String address) throws InterruptedException {
+        if (!arp) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (String mode : List.of("-U", "-A")) {
+            HostCommand.Result r = HostCommand.run(List.of("arping", mode, "-q", "-c", String.valueOf(GARP_COUNT),
+                    "-w", "2", "-I", iface, address), COMMAND_TIMEOUT);
+            if (r.exitCode() == -1) {
+                problems.add("arping is not installed");
+                break;
+            }
+            if (!r.ok() && !(mode.equals("-A") && r.exitCode() == 1)) { // replies are never answered
+                problems.add("arping " + mode + ": " + r.oneLine());
+            }
+        }
+        if (!problems.isEmpty()) {
+            log.warn("{}: gratuitous ARP for {} not sent: {}", iface, address, String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Removes {@code address}/32; an address that is not there is not an error.
+     *
+     * @param reason why, for the log
+     * @throws AddressException when {@code ip} fails otherwise
+     */
+    public void remove(String address, String reason) throws InterruptedException {
+        if (!held().contains(address)) {
+            log.debug("{}: {} is not there ({})", iface, address, reason);
+            return;
+        }
+        HostCommand.Result r = HostCommand.run(List.of("ip", "addr", "del", address + "/32", "dev", iface),
+                COMMAND_TIMEOUT);
+        if (!r.ok()) {
+            throw new AddressException("ip addr del " + address + "/32 dev " + iface + ": " + r.oneLine());
+        }
+        log.info("{}: removed {} ({})", iface, address, reason);
+    }
+
+    /** A change of an interface's addresses that did not happen; the message is one line. */
+    public static final class AddressException extends RuntimeException {
+        AddressException(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean isRoot() throws InterruptedException {
+        return "0".equals(uid());
+    }
+
+    private static String uid() throws InterruptedException {
+        HostCommand.Result r = HostCommand.run(List.of("id", "-u"), COMMAND_TIMEOUT);
+        return r.ok() ? r.output().strip() : "unknown";
+    }
+}
