@@ -1,0 +1,150 @@
+package io.ringmaster.agent;
+
+import io.ringmaster.core.lease.AddressLease;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one interface's role addresses in line with the monitor's last instruction ({@link AddressLease}): on
+ * every instruction and on every {@link #tick()} it reads what the interface holds and applies the lease's steps.
+ * When the writer lease runs out it removes the writer's addresses and then fences the local server through
+ * {@link Fencer}, once per lease. Addresses that belong to no role of the configuration are never touched.
+ *
+ * <p>Thread-safe: instructions and ticks may come from any thread; changes are serialised.
+ */
+public final class AddressKeeper {
+    private static final Logger log = LoggerFactory.getLogger(AddressKeeper.class);
+
+    /** Sets read_only=ON on the local server and kills its client sessions. */
+    @FunctionalInterface
+    public interface Fencer {
+        /**
+         * Fences the local server.
+         *
+         * @param reason why, for the log and the audit
+         * @throws Exception when the server could not be fenced (the keeper retries on the next tick)
+         */
+        void fence(String reason) throws Exception;
+    }
+
+    private final IpAddresses addresses;
+    private final Set<String> roleAddresses;
+    private final Fencer fencer;
+    private final LongSupplier nanoClock;
+    private AddressLease lease;
+    private boolean fenced;
+    private String lastProblem = "";
+
+    /**
+     * @param addresses     the interface
+     * @param roleAddresses every address of every role in the configuration; only these are added or removed
+     * @param fencer        what fences the local server when the writer lease runs out
+     * @param nanoClock     monotonic nanoseconds, {@code System::nanoTime} outside tests
+     */
+    public AddressKeeper(IpAddresses addresses, Set<String> roleAddresses, Fencer fencer, LongSupplier nanoClock) {
+        this.addresses = addresses;
+        this.roleAddresses = Set.copyOf(roleAddresses);
+        this.fencer = fencer;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Takes a new instruction from the monitor, counted from now, and applies it.
+     *
+     * @param writer addresses of the writer role this host holds; may be empty
+     * @param reader addresses of balanced roles this host holds; may be empty
+     * @param length how long the instruction lasts without renewal
+     * @return the addresses the interface holds afterwards (role addresses only)
+     * @throws IllegalArgumentException when an address is not a role address of the configuration
+     */
+    public synchronized Set<String> instruct(Set<String> writer, Set<String> reader, Duration length)
+            throws InterruptedException {
+        for (String a : union(writer, reader)) {
+            if (!roleAddresses.contains(a)) {
+                throw new IllegalArgumentException(a + " is not an address of any role in the configuration");
+            }
+        }
+        boolean renewal = lease != null && lease.writer().equals(Set.copyOf(writer)) && !fenced;
+        lease = new AddressLease(writer, reader, nanoClock.getAsLong(), length);
+        if (!renewal) {
+            fenced = false;
+        }
+        return apply();
+    }
+
+    /** Applies the current lease once more (called every check interval by the agent). */
+    public synchronized Set<String> tick() throws InterruptedException {
+        return lease == null ? held() : apply();
+    }
+
+    /** The current instruction, if any. */
+    public synchronized Optional<AddressLease> lease() {
+        return Optional.ofNullable(lease);
+    }
+
+    /** True when the last lease ran out and the server was fenced for it. */
+    public synchronized boolean fenced() {
+        return fenced;
+    }
+
+    /** The last problem applying the lease (one line), or empty. */
+    public synchronized String lastProblem() {
+        return lastProblem;
+    }
+
+    /** Removes every role address the interface holds (the agent is stopping, or the sandbox goes down). */
+    public synchronized void releaseAll(String reason) throws InterruptedException {
+        for (String a : held()) {
+            addresses.remove(a, reason);
+        }
+        lease = null;
+    }
+
+    private Set<String> apply() throws InterruptedException {
+        long now = nanoClock.getAsLong();
+        List<AddressLease.Step> steps = lease.steps(held(), fenced, now);
+        String problem = "";
+        for (AddressLease.Step s : steps) {
+            try {
+                switch (s) {
+                    case AddressLease.Remove r -> addresses.remove(r.address(), r.reason());
+                    case AddressLease.Add a -> addresses.add(a.address(), a.writer() ? "this host holds the writer role"
+                            : "this host holds a reader address");
+                    case AddressLease.Fence f -> {
+                        log.warn("fencing the local server: {}", f.reason());
+                        fencer.fence(f.reason());
+                        fenced = true;
+                    }
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                problem = (s.address().isEmpty() ? "fence" : s.address()) + ": " + e.getMessage();
+                log.warn("{}", problem);
+                if (s instanceof AddressLease.Remove) {
+                    break; // never add or fence past a removal that failed: the next tick tries again
+                }
+            }
+        }
+        lastProblem = problem;
+        return held();
+    }
+
+    private Set<String> held() throws InterruptedException {
+        Set<String> out = new LinkedHashSet<>(addresses.held());
+        out.retainAll(roleAddresses);
+        return out;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
