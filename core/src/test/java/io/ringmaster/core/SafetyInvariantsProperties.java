@@ -195,10 +195,15 @@ class SafetyInvariantsProperties {
             servers.forEach((h, s) -> start.put(h, s.pos));
             Optional<String> writer = state.holder("writer");
             Map<String, HostObservation> obs = new LinkedHashMap<>();
+            // every server's fault of this round first, then the observations: a replica's IO thread sees its
+            // source as it is in this round, as the witness check of invariant (e) does
+            for (int i = 0; i < hosts.size(); i++) {
+                HostConfig h = hosts.get(i);
+                servers.get(h.name()).apply(round.hosts().get(i), writer.filter(h.name()::equals).isPresent());
+            }
             for (int i = 0; i < hosts.size(); i++) {
                 HostConfig h = hosts.get(i);
                 Server s = servers.get(h.name());
-                s.apply(round.hosts().get(i), writer.filter(h.name()::equals).isPresent());
                 String source = state.sources().get(h.name());
                 if (source != null && s.io && servers.get(source).answers()) {
                     s.received = s.pos.union(start.get(source));
