@@ -117,6 +117,19 @@ public final class YamlSection {
         });
     }
 
+    /**
+     * The same mapping under another path for error messages, for example {@code hosts[db3]} in place of
+     * {@code hosts[2]} once the item's name is known. Keys allowed so far are not carried over.
+     */
+    public YamlSection relabel(String newPath) {
+        return new YamlSection(source, newPath, node, env);
+    }
+
+    /** The path of this section, e.g. {@code hosts[db3]}; empty for the top level. */
+    public String path() {
+        return path;
+    }
+
     /** The path of a key in this section, e.g. {@code hosts[1].port}. */
     public String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
