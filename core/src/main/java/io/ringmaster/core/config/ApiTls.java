@@ -34,8 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
  * key ({@code monitor.tls_key}), and the certificates clients trust ({@code monitor.tls_ca}, or the chain itself
  * when no CA file is given, which pins a self-signed certificate).
  *
- * <p>Checked when loaded: the files are readable, hold what they should, and the key belongs to the certificate
- * (a signature made with the key verifies with the certificate's public key). {@link #toString()} shows the file
+ * <p>Checked when loaded: the files are readable, hold what they should, the certificate is valid now, and the key
+ * belongs to the certificate (a signature made with the key verifies with the certificate's public key). {@link #toString()} shows the file
  * names only, never the key. Immutable and thread-safe.
  */
 public final class ApiTls {
@@ -73,6 +73,16 @@ public final class ApiTls {
         Objects.requireNonNull(cert, "cert");
         Objects.requireNonNull(key, "key");
         List<X509Certificate> chain = certificates(cert, "tls_cert", err);
+        X509Certificate leaf = chain.get(0);
+        try {
+            leaf.checkValidity();
+        } catch (java.security.cert.CertificateExpiredException e) {
+            throw err.at("tls_cert", "the certificate in " + cert + " expired on " + leaf.getNotAfter().toInstant()
+                    + "; clients would refuse it");
+        } catch (java.security.cert.CertificateNotYetValidException e) {
+            throw err.at("tls_cert", "the certificate in " + cert + " is valid only from "
+                    + leaf.getNotBefore().toInstant() + " (is this machine's clock right?)");
+        }
         PrivateKey privateKey = privateKey(key, chain.get(0).getPublicKey().getAlgorithm(), err);
         if (!matches(privateKey, chain.get(0).getPublicKey())) {
             throw err.at("tls_key", key + " is not the key of the certificate in " + cert + " ("

@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One mapping of a YAML configuration, with its path for error messages ({@code hosts[1].port}), the keys it
+ * One mapping of a YAML configuration, with its path for error messages ({@code hosts[db2].port}), the keys it
  * accepts, and typed getters that report the field on bad input as a {@link ConfigException}. {@code ${VAR}} and
  * {@code ${VAR:-default}} in values are replaced through the given lookup. Shared by every reader of
  * ringmaster.yml ({@link ConfigLoader}, the router's section) so they refuse input the same way.

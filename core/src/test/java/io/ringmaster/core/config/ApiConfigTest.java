@@ -158,6 +158,16 @@ class ApiConfigTest {
     }
 
     @Test
+    void shouldRefuseAnExpiredCertificate() throws Exception {
+        Pem old = pem(dir, "expired", "EC", "256", "-10d");
+
+        ConfigException e = refused(tls(old.cert(), old.key(), null) + BASE);
+
+        assertThat(e.field()).isEqualTo("monitor.tls_cert");
+        assertThat(e.getMessage()).contains("the certificate in " + old.cert() + " expired on ");
+    }
+
+    @Test
     void shouldRefuseMissingOrUnreadableFilesNamingTheField() throws IOException {
         Path missing = dir.resolve("nope.pem");
         ConfigException noCert = refused(tls(missing, rsa.key(), null) + BASE);
@@ -252,10 +262,15 @@ class ApiConfigTest {
 
     /** A self-signed certificate for 127.0.0.1 and its key, made with keytool and written as PEM. */
     static Pem pem(Path dir, String name, String alg, String size) throws Exception {
+        return pem(dir, name, alg, size, "+0d");
+    }
+
+    /** Like {@link #pem(Path, String, String, String)}, valid for 2 days from {@code start} (keytool's -startdate). */
+    static Pem pem(Path dir, String name, String alg, String size, String start) throws Exception {
         Path store = dir.resolve(name + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", alg, "-keysize", size,
-                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore",
+                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-startdate", start, "-validity", "2", "-keystore",
                 store.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit")
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
