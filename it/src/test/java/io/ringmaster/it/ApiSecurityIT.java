@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The monitor's API on real servers (2 masters, ports 29000-29099): commands without the right token are refused
  * with 401 and change nothing; the CLI sends the token from the configuration; a listener beyond loopback without
  * a token does not start; HTTPS with a self-signed certificate, followed by a standalone router that sends the
- * token; the token never reaches the monitor's log. One sandbox for the class; each test starts its own monitor
+ * token; MMM's monitor on 0.0.0.0 converted by import-mmm needs the token; the token never reaches the monitor's
+ * log. One sandbox for the class; each test starts its own monitor
  * from its own copy of the configuration and stops it, and none relies on which master holds the writer role.
  */
 class ApiSecurityIT {
@@ -214,6 +215,77 @@ class ApiSecurityIT {
         } finally {
             c.stopMonitor();
         }
+    }
+
+    @Test
+    void shouldConvertMmmsOpenMonitorIntoAnApiThatNeedsTheToken() throws Exception {
+        Path mmm = Files.createDirectories(dir.resolve("mmm"));
+        int port = BASE_PORT + 90;
+        // hosts on ports where nothing listens: this monitor only serves its API, it touches no server
+        Files.writeString(mmm.resolve("mmm_common.conf"), """
+                active_master_role writer
+                <host default>
+                    replication_user     repl
+                    replication_password repl-s3cret
+                    monitor_user         mon
+                    monitor_password     mon-s3cret
+                </host>
+                <host db1>
+                    ip   127.0.0.1
+                    mysql_port %d
+                    mode master
+                    peer db2
+                </host>
+                <host db2>
+                    ip   127.0.0.1
+                    mysql_port %d
+                    mode master
+                    peer db1
+                </host>
+                <role writer>
+                    hosts db1, db2
+                    mode  exclusive
+                </role>
+                """.formatted(BASE_PORT + 95, BASE_PORT + 96));
+        Path mon = Files.writeString(mmm.resolve("mmm_mon.conf"), "include mmm_common.conf\n<monitor>\n"
+                + "    ip   0.0.0.0\n    port " + port + "\n</monitor>\n");
+        Path yaml = mmm.resolve("ringmaster.yml");
+
+        Cli imported = Cli.run("import-mmm", mon.toString(), "--output", yaml.toString());
+
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.err()).contains(mon + ":3: ip: warning: MMM's monitor listened on 0.0.0.0: Ringmaster's "
+                + "API would be open on every interface").contains("${RINGMASTER_API_TOKEN}");
+        assertThat(Files.readString(yaml)).contains("  listen: \"0.0.0.0:" + port + "\"\n",
+                "  api_token: \"${RINGMASTER_API_TOKEN}\"\n").doesNotContain("s3cret");
+        Map<String, String> passwords = Map.of("RINGMASTER_MONITOR_PASSWORD", "mon-s3cret",
+                "RINGMASTER_REPLICATION_PASSWORD", "repl-s3cret");
+        try (MonitorProcess refused = MonitorProcess.start(yaml, null, mmm.resolve("refused.log"), passwords)) {
+            assertThat(refused.waitFor(60)).as(refused.output()).isEqualTo(2);
+            assertThat(refused.output().strip()).doesNotContain("\n").isEqualTo("ringmaster: " + yaml
+                    + ": monitor.api_token: environment variable RINGMASTER_API_TOKEN is not set");
+        }
+        String token = "mmm-" + HexFormat.of().formatHex(randomBytes(16));
+        Map<String, String> env = new java.util.HashMap<>(passwords);
+        env.put("RINGMASTER_API_TOKEN", token);
+        Path log = mmm.resolve("monitor.log");
+        try (MonitorProcess monitor = MonitorProcess.start(yaml, null, log, env)) {
+            URI ping = URI.create("http://127.0.0.1:" + port + "/api/v1/ping");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> status(ping, null) == 401);
+            assertThat(status(ping, "Bearer " + token)).isEqualTo(200);
+            assertThat(status(URI.create("http://127.0.0.1:" + port + "/api/v1/status"), "Bearer x" + token))
+                    .isEqualTo(401);
+        }
+        assertThat(Files.readString(log)).contains("token required for every request").doesNotContain(token)
+                .doesNotContain("s3cret");
+    }
+
+    private static int status(URI uri, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
