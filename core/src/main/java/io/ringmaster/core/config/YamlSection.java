@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
 public final class YamlSection {
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    /** Reads a text whose duplicate keys were already reported, only to name the item they are in. */
+    private static final ObjectMapper LENIENT = new ObjectMapper(new YAMLFactory());
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private final String source;
     private final String path;
@@ -66,7 +69,7 @@ public final class YamlSection {
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
             var loc = e.getLocation();
-            throw new ConfigException(source, duplicateKeyPath(e), "invalid YAML"
+            throw new ConfigException(source, byName(text, duplicateKeyPath(e)), "invalid YAML"
                     + (loc == null ? "" : " at line " + loc.getLineNr()) + ": " + msg);
         } catch (IOException e) {
             throw new ConfigException(source, "", "cannot read: " + e.getMessage());
@@ -96,6 +99,24 @@ public final class YamlSection {
         }
         String path = String.join("", parts);
         return path.startsWith(".") ? path.substring(1) : path;
+    }
+
+    /**
+     * {@code hosts[1].port} as {@code hosts[db2].port} (and the same for roles), read from the text parsed again
+     * without the duplicate check; the path as it is when the item has no plain name or the name itself is doubled.
+     */
+    private static String byName(String text, String path) {
+        var m = Pattern.compile("(hosts|roles)\\[(\\d+)](\\..+)").matcher(path);
+        if (!m.matches() || m.group(3).equals(".name")) {
+            return path;
+        }
+        try {
+            JsonNode item = LENIENT.readTree(text).path(m.group(1)).path(Integer.parseInt(m.group(2)));
+            String name = item.path("name").asText("");
+            return PLAIN_NAME.matcher(name).matches() ? m.group(1) + "[" + name + "]" + m.group(3) : path;
+        } catch (IOException | RuntimeException e) {
+            return path;
+        }
     }
 
     /**

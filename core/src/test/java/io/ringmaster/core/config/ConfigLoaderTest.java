@@ -250,7 +250,7 @@ class ConfigLoaderTest {
     @Test
     void shouldRefuseDuplicateYamlKeyNamingTheField() {
         assertRefused(replace(BASE, "address: 10.0.0.2\n", "address: 10.0.0.2\n    address: 10.0.0.9\n"),
-                "hosts[1].address", "Duplicate field 'address'");
+                "hosts[db2].address", "Duplicate field 'address'");
     }
 
     @Test
