@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 + "ringmaster.yml on standard output.",
         "Keys with no equivalent are listed on standard error with the reason. Passwords are not copied: the YAML "
                 + "refers to $${RINGMASTER_MONITOR_PASSWORD} and $${RINGMASTER_REPLICATION_PASSWORD}, to set in the "
-                + "environment."})
+                + "environment, and reads the API token from $${RINGMASTER_API_TOKEN} (required when MMM's monitor "
+                + "listened beyond loopback, e.g. ip 0.0.0.0)."})
 final class ImportMmmCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "MMM files, read in order as if they were one.")
     List<Path> files;

@@ -49,7 +49,7 @@ class MainTest {
         Run r = run("show", "--config", f.toString());
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).doesNotContain("\n").contains("hosts[0].port").contains(f.toString());
+        assertThat(r.err().strip()).doesNotContain("\n").contains("hosts[db1].port").contains(f.toString());
         assertThat(r.err()).doesNotContain("s3cret");
     }
 

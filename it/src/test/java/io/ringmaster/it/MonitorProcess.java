@@ -35,13 +35,23 @@ final class MonitorProcess implements AutoCloseable {
      * @param netns namespace name, or null for this one
      */
     static MonitorProcess start(Path config, String netns, Path log) throws IOException {
+        return start(config, netns, log, java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, String, Path)}, with extra environment variables (for {@code ${VAR}} in the config).
+     */
+    static MonitorProcess start(Path config, String netns, Path log, java.util.Map<String, String> env)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-jar", jar().toString(), "monitor", "--config", config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new MonitorProcess(p, log);
     }
 
@@ -57,6 +67,11 @@ final class MonitorProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to end by itself; its exit code, or -1 when it still runs after {@code seconds}. */
+    int waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
     String output() {

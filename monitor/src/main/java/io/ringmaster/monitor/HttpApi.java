@@ -3,6 +3,9 @@ package io.ringmaster.monitor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.ringmaster.core.config.ApiAccess;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.routing.RouteTable;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * POST /api/v1/mode/{ACTIVE|MANUAL|WAIT|PASSIVE}
  * </pre>
  *
+ * <p>Access ({@link ApiGuard}): every POST needs {@code Authorization: Bearer TOKEN} ({@code monitor.api_token}),
+ * and so does a router registering itself when a token is configured; on a listener that is not loopback every
+ * request does. Otherwise 401 (403 when no token is configured) with a JSON error, and nothing changes. With
+ * {@code monitor.tls_cert} and {@code tls_key} the API speaks HTTPS only. The token is never logged or answered.
+ *
  * <p>Lifecycle: {@link #start()} then {@link #close()}. Thread-safe.
  */
 public final class HttpApi implements AutoCloseable {
@@ -46,6 +55,8 @@ public final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Monitor monitor;
     private final HttpServer server;
+    private final ApiGuard guard;
+    private final String scheme;
     /** Longest long-poll, ms. */
     private static final long MAX_WAIT_MS = 60_000;
     /** Longest lease a router may declare, ms: the monitor waits at most this long for one before a fence. */
@@ -55,13 +66,28 @@ public final class HttpApi implements AutoCloseable {
     /**
      * Binds the listener (the monitor's configured address and port).
      *
-     * @throws IOException when the address cannot be bound (for example the port is taken)
+     * @throws IOException when the address cannot be bound (for example the port is taken), or it is not
+     *                     loopback and no {@code monitor.api_token} is configured (the message names the field)
      */
     public HttpApi(Monitor monitor) throws IOException {
         this.monitor = monitor;
         var mc = monitor.config().monitor();
+        ApiAccess access = mc.api();
         try {
-            this.server = HttpServer.create(new InetSocketAddress(mc.listenAddress(), mc.listenPort()), 32);
+            this.guard = new ApiGuard(access, mc.listenAddress());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        this.scheme = access.scheme();
+        try {
+            InetSocketAddress at = new InetSocketAddress(mc.listenAddress(), mc.listenPort());
+            if (access.tls().isPresent()) {
+                HttpsServer https = HttpsServer.create(at, 32);
+                https.setHttpsConfigurator(new HttpsConfigurator(access.tls().get().serverContext()));
+                this.server = https;
+            } else {
+                this.server = HttpServer.create(at, 32);
+            }
         } catch (IOException e) {
             throw new IOException("cannot listen on " + mc.listenAddress() + ":" + mc.listenPort() + ": "
                     + e.getMessage(), e);
@@ -80,7 +106,8 @@ public final class HttpApi implements AutoCloseable {
     /** Starts serving. */
     public void start() {
         server.start();
-        log.info("API listening on http://{}:{}/api/v1/", server.getAddress().getHostString(), port());
+        log.info("API listening on {}://{}:{}/api/v1/ ({})", scheme, server.getAddress().getHostString(), port(),
+                guard.describe());
     }
 
     @Override
@@ -103,6 +130,16 @@ public final class HttpApi implements AutoCloseable {
             String[] p = path.split("/");
             String method = ex.getRequestMethod();
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            Optional<ApiGuard.Refusal> refused = guard.check(method, path.equals("routes")
+                    && !query.getOrDefault("router", "").isBlank(), ex.getRequestHeaders().getFirst("Authorization"));
+            if (refused.isPresent()) {
+                guard.logRefusal(method, path, ex.getRemoteAddress(), refused.get());
+                if (refused.get().status() == 401) {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ringmaster\"");
+                }
+                error(ex, refused.get().status(), refused.get().message());
+                return;
+            }
             try {
                 if (method.equals("GET")) {
                     switch (path) {

@@ -2,6 +2,7 @@ package io.ringmaster.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmaster.core.config.Secret;
 import io.ringmaster.core.routing.RouteTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Asking for tables after V tells the monitor this router has applied V; with the router's id and how long
  * after asking it may still route writes on an old answer ({@code lease}), the monitor can wait for every router to
  * let go of a writer before it fences that writer.
+ *
+ * <p>With a token ({@code monitor.api_token}) every poll carries {@code Authorization: Bearer}; over {@code https} the
+ * monitor's certificate is checked against the given TLS context (or the JDK's authorities). The token is never
+ * logged.
  *
  * <p>One named daemon thread; {@link #close()} stops it within one request timeout. Thread-safe.
  */
@@ -44,6 +52,7 @@ public final class MonitorFollower implements AutoCloseable {
     private final Identity identity;
     private final LongSupplier nanoClock;
     private final Answer onAnswer;
+    private final Access access;
     private final Thread thread;
     private volatile boolean running;
     private volatile HttpURLConnection inFlight;
@@ -55,6 +64,29 @@ public final class MonitorFollower implements AutoCloseable {
      * @param lease how long after asking this router may still route writes on the answer it gets, at most
      */
     public record Identity(String id, Duration lease) {}
+
+    /**
+     * How this follower proves who it is and checks the monitor.
+     *
+     * @param token bearer token sent with every poll; empty sends none
+     * @param tls   trust for an {@code https} monitor; empty uses the JDK's default authorities
+     */
+    public record Access(Secret token, Optional<SSLContext> tls) {
+        public Access {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** No token, default trust. */
+        public static Access none() {
+            return new Access(Secret.empty(), Optional.empty());
+        }
+
+        @Override
+        public String toString() {
+            return "Access[token=" + token + ", tls=" + tls.isPresent() + "]";
+        }
+    }
 
     /** Receives the tables. */
     @FunctionalInterface
@@ -78,6 +110,17 @@ public final class MonitorFollower implements AutoCloseable {
      */
     public MonitorFollower(URI monitor, Duration wait, Duration connectTimeout, Identity identity,
                            LongSupplier nanoClock, Answer onAnswer) {
+        this(monitor, wait, connectTimeout, identity, Access.none(), nanoClock, onAnswer);
+    }
+
+    /**
+     * Like the other constructor, with a token and TLS trust.
+     *
+     * @param access token and TLS trust for the monitor's API
+     */
+    public MonitorFollower(URI monitor, Duration wait, Duration connectTimeout, Identity identity, Access access,
+                           LongSupplier nanoClock, Answer onAnswer) {
+        this.access = Objects.requireNonNull(access, "access");
         this.routes = Objects.requireNonNull(monitor, "monitor").resolve("/api/v1/routes");
         this.wait = wait;
         this.connectTimeout = connectTimeout;
@@ -141,7 +184,18 @@ public final class MonitorFollower implements AutoCloseable {
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) (waitMs + connectTimeout.toMillis() + 1000));
             c.setRequestProperty("Accept", "application/json");
+            if (!access.token().isEmpty()) {
+                c.setRequestProperty("Authorization", "Bearer " + access.token().reveal());
+            }
+            if (c instanceof HttpsURLConnection https && access.tls().isPresent()) {
+                https.setSSLSocketFactory(access.tls().get().getSocketFactory());
+            }
             int status = c.getResponseCode();
+            if (status == 401 || status == 403) {
+                throw new IOException("HTTP " + status + " from the monitor: API token "
+                        + (access.token().isEmpty() ? "missing" : "wrong")
+                        + " (this router sends monitor.api_token of its configuration)");
+            }
             if (status != 200) {
                 throw new IOException("HTTP " + status + " from the monitor");
             }

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * <pre>
  * router:
  *   enabled: true                    # run inside the monitor (default true)
- *   monitor: http://127.0.0.1:9988   # standalone: the API to follow (default: monitor.listen)
+ *   monitor: http://127.0.0.1:9988   # standalone: the API to follow (default: monitor.listen; https with TLS)
  *   writer_lease: 2s                 # standalone: no answer from the monitor this long: stop routing writes
  *                                    # (at most monitor.writer_lease when that is set; the shorter by default)
  *   hold_timeout: 10s                # hold new connections this long while a role has no holder
@@ -131,13 +131,13 @@ public final class RouterConfigReader {
         private URI url(YamlSection s, String text) {
             try {
                 URI u = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-                if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1 || u.getPort() > 65535
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getPort() < 1 || u.getPort() > 65535
                         || !(u.getPath() == null || u.getPath().isEmpty()) || u.getQuery() != null) {
-                    throw s.error("monitor", "must be http://host:port (the monitor's API), not '" + text + "'");
+                    throw s.error("monitor", "must be http(s)://host:port (the monitor's API), not '" + text + "'");
                 }
                 return u;
             } catch (URISyntaxException e) {
-                throw s.error("monitor", "must be http://host:port (the monitor's API), not '" + text + "'");
+                throw s.error("monitor", "must be http(s)://host:port (the monitor's API), not '" + text + "'");
             }
         }
 
@@ -171,6 +171,9 @@ public final class RouterConfigReader {
                 if (!endpoints.add(listener.endpoint())) {
                     throw l.error("listen", "another listener already uses " + listener.endpoint());
                 }
+                clashWithTheApi(listener).ifPresent(p -> {
+                    throw l.error("listen", p);
+                });
                 out.add(listener);
             }
             return out;
@@ -211,7 +214,37 @@ public final class RouterConfigReader {
             if (out.isEmpty()) {
                 throw s.error("listeners", "the cluster has no roles to listen for");
             }
+            for (RouterConfig.Listener l : out) {
+                clashWithTheApi(l).ifPresent(p -> {
+                    throw s.error("listeners", "the default " + l.name() + " listener: " + p);
+                });
+            }
             return out;
+        }
+
+        /**
+         * Why a listener cannot share the monitor's API port, or empty: same port on the same address, or on a
+         * wildcard on either side (the router runs inside the monitor, or beside it).
+         */
+        private Optional<String> clashWithTheApi(RouterConfig.Listener l) {
+            var m = cluster.monitor();
+            if (l.port() != m.listenPort() || !sameInterface(l.address(), m.listenAddress())) {
+                return Optional.empty();
+            }
+            String api = (m.listenAddress().contains(":") ? "[" + m.listenAddress() + "]" : m.listenAddress()) + ":"
+                    + m.listenPort();
+            return Optional.of(l.endpoint() + " clashes with the monitor's API (monitor.listen " + api + "): "
+                    + "choose another port");
+        }
+
+        private static boolean sameInterface(String a, String b) {
+            String x = a.equalsIgnoreCase("localhost") ? "127.0.0.1" : a;
+            String y = b.equalsIgnoreCase("localhost") ? "127.0.0.1" : b;
+            return x.equals(y) || wildcard(x) || wildcard(y);
+        }
+
+        private static boolean wildcard(String address) {
+            return address.equals("0.0.0.0") || address.equals("::") || address.equals("0:0:0:0:0:0:0:0");
         }
 
         private static String required(YamlSection l, String key) {

@@ -47,7 +47,7 @@ public final class StandaloneRouter implements AutoCloseable {
         // until open writer connections are cut
         Duration holds = config.writerLease().plusMillis(LEASE_CHECK_MS + Router.CUT_WAIT_MS);
         this.follower = new MonitorFollower(monitor, wait, config.connectTimeout(),
-                new MonitorFollower.Identity(followerId(), holds), nanoClock,
+                new MonitorFollower.Identity(followerId(), holds), access(cluster.monitor(), monitor), nanoClock,
                 this::answer);
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ringmaster-router-lease");
@@ -56,13 +56,24 @@ public final class StandaloneRouter implements AutoCloseable {
         });
     }
 
-    /** {@code http://} plus the monitor's listen address. */
+    /** {@code http://} (or {@code https://} with TLS) plus the monitor's listen address (loopback for a wildcard). */
     static URI defaultMonitor(MonitorConfig m) {
         String host = m.listenAddress().contains(":") ? "[" + m.listenAddress() + "]" : m.listenAddress();
         if (host.equals("0.0.0.0") || host.equals("[::]")) {
             host = "127.0.0.1";
         }
-        return URI.create("http://" + host + ":" + m.listenPort());
+        return URI.create(m.api().scheme() + "://" + host + ":" + m.listenPort());
+    }
+
+    /**
+     * The monitor's token, and for an {@code https} monitor the configuration's trust ({@code monitor.tls_ca}, or
+     * else its {@code tls_cert}); without TLS settings an {@code https} monitor is checked against the JDK's
+     * authorities.
+     */
+    static MonitorFollower.Access access(MonitorConfig m, URI monitor) {
+        boolean https = "https".equals(monitor.getScheme());
+        return new MonitorFollower.Access(m.api().token(), https
+                ? m.api().tls().map(t -> t.clientContext()) : java.util.Optional.empty());
     }
 
     /**

@@ -29,6 +29,40 @@ class MonitorFollowerTest {
             """;
 
     @Test
+    void shouldSendTheTokenWithEveryPollAndSayWhenItIsRefused() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        List<String> auth = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        server.createContext("/api/v1/routes", ex -> {
+            auth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            boolean refuse = calls.incrementAndGet() == 2;
+            byte[] body = (refuse ? "{\"ok\": false}" : TABLE.formatted(calls.get())).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(refuse ? 401 : 200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        List<RouteTable> got = new CopyOnWriteArrayList<>();
+        URI api = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        var access = new MonitorFollower.Access(io.ringmaster.core.config.Secret.of("follower-token-0123456789"),
+                java.util.Optional.empty());
+        assertThat(access.toString()).doesNotContain("follower-token");
+        try (MonitorFollower f = new MonitorFollower(api, Duration.ofMillis(100), Duration.ofSeconds(1),
+                new MonitorFollower.Identity("app1", Duration.ofMillis(500)), access, System::nanoTime,
+                (t, at) -> got.add(t))) {
+            f.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (got.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            server.stop(0);
+        }
+        assertThat(got).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(auth).isNotEmpty().allMatch(a -> a.equals("Bearer follower-token-0123456789"));
+    }
+
+    @Test
     void shouldParseTheMonitorsRouteTable() throws IOException {
         RouteTable t = MonitorFollower.parse(new ObjectMapper().readTree(TABLE.formatted(7)));
         assertThat(t.version()).isEqualTo(7);

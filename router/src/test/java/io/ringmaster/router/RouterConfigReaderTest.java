@@ -111,7 +111,39 @@ class RouterConfigReaderTest {
         assertRefused("router:\n  listeners:\n    - {role: writer, listen: 6446}\n",
                 "router.yml: router.listeners[0].listen: must be address:port, not '6446'");
         assertRefused("router: {monitor: 'http://127.0.0.1:0'}\n",
-                "router.yml: router.monitor: must be http://host:port (the monitor's API), not 'http://127.0.0.1:0'");
+                "router.yml: router.monitor: must be http(s)://host:port (the monitor's API), not 'http://127.0.0.1:0'");
+    }
+
+    @Test
+    void shouldRefuseAListenerOnTheMonitorsApiPort() {
+        assertRefused("router:\n  listeners:\n    - {role: writer, listen: 127.0.0.1:6446}\n"
+                        + "    - {role: reader, listen: 127.0.0.1:9988}\n",
+                "router.yml: router.listeners[1].listen: 127.0.0.1:9988 clashes with the monitor's API "
+                        + "(monitor.listen 127.0.0.1:9988): choose another port");
+        assertRefused("router:\n  listeners:\n    - {role: writer, listen: 0.0.0.0:9988}\n",
+                "router.yml: router.listeners[0].listen: 0.0.0.0:9988 clashes with the monitor's API "
+                        + "(monitor.listen 127.0.0.1:9988): choose another port");
+        assertRefused("router:\n  listeners:\n    - {role: writer, listen: 'localhost:9988'}\n",
+                "router.yml: router.listeners[0].listen: localhost:9988 clashes with the monitor's API "
+                        + "(monitor.listen 127.0.0.1:9988): choose another port");
+        // another address on the same port is another socket
+        assertThat(parse("router:\n  listeners:\n    - {role: writer, listen: 127.0.0.2:9988}\n").listeners())
+                .hasSize(1);
+        RingmasterConfig onTheWriterPort = ConfigLoader.parse("""
+                monitor: {listen: 127.0.0.1:6446}
+                credentials: {monitor: {user: rm}, replication: {user: repl}}
+                hosts: [{name: db1, address: 127.0.0.1, port: 3301}]
+                """, "cluster.yml", Path.of("."), null, k -> null);
+        assertThatThrownBy(() -> RouterConfigReader.parse("router: {}\n", "router.yml", onTheWriterPort, k -> null))
+                .isInstanceOf(ConfigException.class).hasMessage("router.yml: router.listeners: the default writer "
+                        + "listener: 127.0.0.1:6446 clashes with the monitor's API (monitor.listen 127.0.0.1:6446): "
+                        + "choose another port");
+    }
+
+    @Test
+    void shouldAcceptAnHttpsMonitor() {
+        assertThat(parse("router: {monitor: 'https://monitor.example:9988'}\n").monitorUrl())
+                .contains(URI.create("https://monitor.example:9988"));
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * Renders the {@code ringmaster.yml} of a sandbox: every host on 127.0.0.1, roles {@code writer} (exclusive over the
  * masters, preferring db1) and {@code reader} (balanced over every host), a fast monitor (1 s checks, 2 s trap
  * period) on {@code basePort + 88}, root as the monitor account, and the router's writer and reader listeners
- * (run inside the monitor) on the spec's router ports. The text is accepted by
+ * (run inside the monitor) on the spec's router ports, and a random API token of its own (the CLI reads it from the
+ * same file; commands over the API need it). The text is accepted by
  * {@link io.ringmaster.core.config.ConfigLoader}. Stateless, thread-safe.
  */
 final class SandboxConfigFile {
@@ -19,8 +20,15 @@ final class SandboxConfigFile {
 
     private SandboxConfigFile() {}
 
-    /** The YAML text for a sandbox built from {@code spec}. */
+    /** The YAML text for a sandbox built from {@code spec}, with a new random API token. */
     static String render(SandboxSpec spec) {
+        byte[] token = new byte[24];
+        new java.security.SecureRandom().nextBytes(token);
+        return render(spec, java.util.HexFormat.of().formatHex(token));
+    }
+
+    /** The YAML text for a sandbox built from {@code spec}, with this API token (at least 16 characters). */
+    static String render(SandboxSpec spec, String apiToken) {
         List<SandboxHost> hosts = spec.hosts();
         List<String> l = new ArrayList<>();
         l.add("# Ringmaster configuration of a local sandbox, written by `ringmaster sandbox up`: "
@@ -29,6 +37,7 @@ final class SandboxConfigFile {
         l.add("cluster: sandbox");
         l.add("monitor:");
         l.add("  listen: 127.0.0.1:" + spec.monitorPort());
+        l.add("  api_token: " + apiToken + "   # sandbox only; in production use a ${VARIABLE}");
         l.add("  check_period: 1s");
         l.add("  trap_period: 2s");
         l.add("  timeout: 1s");

@@ -105,6 +105,10 @@ class SandboxTest {
         assertThat(config.role("reader").orElseThrow().hosts()).hasSize(9);
         assertThat(config.writerRole().orElseThrow().hosts()).containsExactly("db1", "db2", "db3");
         assertThat(config.monitor().stateFile()).isEqualTo(tmp.resolve("ringmaster-state.json"));
+        assertThat(config.monitor().api().hasToken()).isTrue();
+        RingmasterConfig other = io.ringmaster.core.config.ConfigLoader.parse(SandboxConfigFile.render(spec), "t",
+                tmp, null, name -> null);
+        assertThat(other.monitor().api().token()).isNotEqualTo(config.monitor().api().token());
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.ringmaster.core.config;
 
 /**
  * A configuration that cannot be used. The message is one line naming the file, the field (as a path such as
- * {@code hosts[2].port}) and the problem; it never contains a secret.
+ * {@code hosts[db3].port}) and the problem; it never contains a secret.
  */
 public final class ConfigException extends RuntimeException {
     private final String field;

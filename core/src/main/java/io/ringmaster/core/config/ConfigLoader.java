@@ -156,7 +156,7 @@ public final class ConfigLoader {
             s.allow("listen", "check_period", "trap_period", "timeout", "max_backlog", "catchup_timeout",
                     "action_timeout", "auto_set_online", "flap_count", "flap_duration", "mode", "state_file",
                     "heartbeat_schema", "ping_ips", "writer_lease", "failover_block_period", "wait_for_other_master",
-                    "careful_startup");
+                    "careful_startup", "api_token", "tls_cert", "tls_key", "tls_ca");
             String listen = s.string("listen", "127.0.0.1:9988");
             int colon = listen.lastIndexOf(':');
             if (colon <= 0) {
@@ -166,6 +166,11 @@ public final class ConfigLoader {
             int port = parsePort(s, "listen", listen.substring(colon + 1));
             Duration checkPeriod = s.duration("check_period", "1s", true);
             Duration trapPeriod = s.duration("trap_period", "3s", false);
+            if (!trapPeriod.isZero() && trapPeriod.compareTo(checkPeriod) < 0) {
+                throw s.error("trap_period", Durations.format(trapPeriod) + " is shorter than check_period ("
+                        + Durations.format(checkPeriod) + "): a failure could only count at the next check anyway; "
+                        + "make it at least check_period, or 0 to count the first failed check");
+            }
             Duration timeout = s.duration("timeout", "1s", true);
             Duration maxBacklog = s.duration("max_backlog", "10s", true);
             Duration catchUp = s.duration("catchup_timeout", "30s", true);
@@ -184,9 +189,56 @@ public final class ConfigLoader {
             if (!SCHEMA.matcher(schema).matches()) {
                 throw s.error("heartbeat_schema", "must be a plain schema name, not '" + schema + "'");
             }
+            ApiAccess api = api(s, address, listen);
             s.finish();
             return new MonitorConfig(address, port, checkPeriod, trapPeriod, timeout, maxBacklog, catchUp, action,
-                    autoOnline, flapCount, flapDuration, mode, stateFile, schema);
+                    autoOnline, flapCount, flapDuration, mode, stateFile, schema, api);
+        }
+
+        /**
+         * The API's token and TLS. A listener that is not loopback without a token is refused: anyone who reaches
+         * the address could move the writer.
+         */
+        private ApiAccess api(YamlSection s, String address, String listen) {
+            Secret token = Secret.of(s.string("api_token", ""));
+            if (!token.isEmpty()) {
+                ApiAccess.tokenProblem(token.reveal()).ifPresent(p -> {
+                    throw s.error("api_token", p);
+                });
+            } else if (!ApiAccess.isLoopback(address)) {
+                throw s.error("api_token", "missing (required): listen " + listen + " is not a loopback address, so "
+                        + "the API needs a token, or anyone who reaches it could move the writer; set api_token: "
+                        + "${RINGMASTER_API_TOKEN} (a long random value, e.g. openssl rand -hex 32) or listen on "
+                        + "127.0.0.1");
+            }
+            String cert = s.string("tls_cert", null);
+            String key = s.string("tls_key", null);
+            String ca = s.string("tls_ca", null);
+            if (cert == null && key == null) {
+                if (ca != null) {
+                    throw s.error("tls_ca", "is for clients of an API with TLS: set tls_cert and tls_key too");
+                }
+                return new ApiAccess(token, Optional.empty());
+            }
+            if (cert == null || key == null) {
+                String missing = cert == null ? "tls_cert" : "tls_key";
+                throw s.error(missing, "missing (required): tls_cert and tls_key go together (the certificate "
+                        + "chain and its PKCS#8 key, PEM)");
+            }
+            ApiTls tls = ApiTls.load(tlsPath(s, "tls_cert", cert), tlsPath(s, "tls_key", key),
+                    ca == null ? null : tlsPath(s, "tls_ca", ca), s::error);
+            return new ApiAccess(token, Optional.of(tls));
+        }
+
+        private Path tlsPath(YamlSection s, String key, String value) {
+            if (value.isBlank()) {
+                throw s.error(key, "must not be empty");
+            }
+            try {
+                return baseDir.resolve(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw s.error(key, "'" + value + "' is not a valid path");
+            }
         }
 
         private Credentials credentials(YamlSection s) {
@@ -207,13 +259,16 @@ public final class ConfigLoader {
             List<HostConfig> hosts = new ArrayList<>();
             Set<String> names = new HashSet<>();
             Set<String> endpoints = new HashSet<>();
-            for (YamlSection h : items) {
+            List<String> paths = new ArrayList<>();
+            for (YamlSection item : items) {
+                YamlSection h = byName(item, "hosts", names);
                 h.allow("name", "address", "port", "mode", "master");
                 String name = h.requiredString("name");
                 requireName(h, "name", name);
                 if (!names.add(name)) {
                     throw h.error("name", "duplicate host name '" + name + "'");
                 }
+                paths.add(h.path());
                 String address = h.requiredString("address");
                 if (address.isBlank()) {
                     throw h.error("address", "must not be empty");
@@ -245,7 +300,7 @@ public final class ConfigLoader {
                     String m = h.master().get();
                     boolean isMaster = hosts.stream().anyMatch(o -> o.name().equals(m) && o.isMaster());
                     if (!isMaster) {
-                        throw new ConfigException(source, "hosts[" + i + "].master",
+                        throw new ConfigException(source, paths.get(i) + ".master",
                                 "'" + m + "' is not a master host of this configuration");
                     }
                 }
@@ -267,7 +322,8 @@ public final class ConfigLoader {
             }
             List<RoleConfig> roles = new ArrayList<>();
             Set<String> names = new HashSet<>();
-            for (YamlSection r : items) {
+            for (YamlSection item : items) {
+                YamlSection r = byName(item, "roles", names);
                 r.allow("name", "mode", "hosts", "prefer");
                 String name = r.requiredString("name");
                 requireName(r, "name", name);
@@ -306,6 +362,23 @@ public final class ConfigLoader {
                 throw new ConfigException(source, "roles", "only one exclusive (writer) role is supported");
             }
             return roles;
+        }
+
+        /**
+         * The item under {@code list[NAME]} once its name is valid and not yet taken, so that errors name the host
+         * or role an operator knows ({@code hosts[db3].port}); under its index otherwise ({@code hosts[2].name}).
+         */
+        private static YamlSection byName(YamlSection item, String list, Set<String> taken) {
+            String name;
+            try {
+                name = item.string("name", null);
+            } catch (ConfigException e) {
+                return item; // reported with the index when the name is read again
+            }
+            if (name == null || !NAME.matcher(name).matches() || taken.contains(name)) {
+                return item;
+            }
+            return item.relabel(list + "[" + name + "]");
         }
 
         private void requireName(YamlSection s, String key, String value) {

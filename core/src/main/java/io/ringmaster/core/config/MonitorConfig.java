@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param startMode       mode the monitor starts in when the state file has none
  * @param stateFile       where the monitor keeps its state, resolved against the config file's folder
  * @param heartbeatSchema schema holding the heartbeat table the monitor writes on the writer
+ * @param api             the API's token and TLS ({@code api_token}, {@code tls_cert}, {@code tls_key}, {@code tls_ca})
  */
 public record MonitorConfig(
         String listenAddress,
@@ -38,8 +39,21 @@ public record MonitorConfig(
         Duration flapDuration,
         MonitorMode startMode,
         Path stateFile,
-        String heartbeatSchema) {
+        String heartbeatSchema,
+        ApiAccess api) {
+
+    /** Settings with no API token and plain HTTP ({@link ApiAccess#open()}). */
+    public MonitorConfig(String listenAddress, int listenPort, Duration checkPeriod, Duration trapPeriod,
+                         Duration checkTimeout, Duration maxBacklog, Duration catchUpTimeout, Duration actionTimeout,
+                         Duration autoSetOnline, int flapCount, Duration flapDuration, MonitorMode startMode,
+                         Path stateFile, String heartbeatSchema) {
+        this(listenAddress, listenPort, checkPeriod, trapPeriod, checkTimeout, maxBacklog, catchUpTimeout,
+                actionTimeout, autoSetOnline, flapCount, flapDuration, startMode, stateFile, heartbeatSchema,
+                ApiAccess.open());
+    }
+
     public MonitorConfig {
+        Objects.requireNonNull(api, "api");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(checkPeriod, "checkPeriod");
         Objects.requireNonNull(trapPeriod, "trapPeriod");

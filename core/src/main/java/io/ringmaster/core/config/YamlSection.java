@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One mapping of a YAML configuration, with its path for error messages ({@code hosts[1].port}), the keys it
+ * One mapping of a YAML configuration, with its path for error messages ({@code hosts[db2].port}), the keys it
  * accepts, and typed getters that report the field on bad input as a {@link ConfigException}. {@code ${VAR}} and
  * {@code ${VAR:-default}} in values are replaced through the given lookup. Shared by every reader of
  * ringmaster.yml ({@link ConfigLoader}, the router's section) so they refuse input the same way.
@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
 public final class YamlSection {
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    /** Reads a text whose duplicate keys were already reported, only to name the item they are in. */
+    private static final ObjectMapper LENIENT = new ObjectMapper(new YAMLFactory());
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private final String source;
     private final String path;
@@ -66,7 +69,7 @@ public final class YamlSection {
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
             var loc = e.getLocation();
-            throw new ConfigException(source, duplicateKeyPath(e), "invalid YAML"
+            throw new ConfigException(source, byName(text, duplicateKeyPath(e)), "invalid YAML"
                     + (loc == null ? "" : " at line " + loc.getLineNr()) + ": " + msg);
         } catch (IOException e) {
             throw new ConfigException(source, "", "cannot read: " + e.getMessage());
@@ -99,6 +102,24 @@ public final class YamlSection {
     }
 
     /**
+     * {@code hosts[1].port} as {@code hosts[db2].port} (and the same for roles), read from the text parsed again
+     * without the duplicate check; the path as it is when the item has no plain name or the name itself is doubled.
+     */
+    private static String byName(String text, String path) {
+        var m = Pattern.compile("(hosts|roles)\\[(\\d+)](\\..+)").matcher(path);
+        if (!m.matches() || m.group(3).equals(".name")) {
+            return path;
+        }
+        try {
+            JsonNode item = LENIENT.readTree(text).path(m.group(1)).path(Integer.parseInt(m.group(2)));
+            String name = item.path("name").asText("");
+            return PLAIN_NAME.matcher(name).matches() ? m.group(1) + "[" + name + "]" + m.group(3) : path;
+        } catch (IOException | RuntimeException e) {
+            return path;
+        }
+    }
+
+    /**
      * Declares the keys this section accepts and refuses any other at once, before any value is read, so that
      * a misspelt key is reported as unknown rather than as the required key it was meant to be.
      */
@@ -115,6 +136,19 @@ public final class YamlSection {
                         + String.join(", ", allowed) + ")");
             }
         });
+    }
+
+    /**
+     * The same mapping under another path for error messages, for example {@code hosts[db3]} in place of
+     * {@code hosts[2]} once the item's name is known. Keys allowed so far are not carried over.
+     */
+    public YamlSection relabel(String newPath) {
+        return new YamlSection(source, newPath, node, env);
+    }
+
+    /** The path of this section, e.g. {@code hosts[db3]}; empty for the top level. */
+    public String path() {
+        return path;
     }
 
     /** The path of a key in this section, e.g. {@code hosts[1].port}. */

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
     private static final String MONITOR_PASSWORD = "hunter2-monitor";
     private static final String REPL_PASSWORD = "s3cret-repl";
+    private static final String API_TOKEN = "0123456789abcdef-api-token";
     private static final Map<String, String> ENV = Map.of(
-            "MON_USER", "rm_monitor", "MON_PASSWORD", MONITOR_PASSWORD, "REPL_PASSWORD", REPL_PASSWORD);
+            "MON_USER", "rm_monitor", "MON_PASSWORD", MONITOR_PASSWORD, "REPL_PASSWORD", REPL_PASSWORD,
+            "API_TOKEN", API_TOKEN);
     private static final Function<String, String> ENV_LOOKUP = ENV::get;
 
     /** A valid file: 2 masters, 2 replicas, every host and role key, credentials through ${ENV}. */
@@ -30,6 +32,7 @@ class ConfigLoaderTest {
             cluster: prod-eu
             monitor:
               listen: 0.0.0.0:9999
+              api_token: ${API_TOKEN}
               check_period: 500ms
               trap_period: 2s
               max_backlog: 5
@@ -201,7 +204,8 @@ class ConfigLoaderTest {
     void shouldNeverShowPasswordsInToString() throws IOException {
         RingmasterConfig c = load(FULL);
 
-        assertThat(c.toString()).doesNotContain(MONITOR_PASSWORD, REPL_PASSWORD).contains("rm_monitor");
+        assertThat(c.toString()).doesNotContain(MONITOR_PASSWORD, REPL_PASSWORD, API_TOKEN).contains("rm_monitor");
+        assertThat(c.monitor().api().accepts(API_TOKEN)).isTrue();
         assertThat(c.monitorUser().toString()).isEqualTo("rm_monitor/******");
         assertThat(c.monitorUser().password().toString()).isEqualTo("******");
         assertThat(String.valueOf(c.replicationUser())).doesNotContain(REPL_PASSWORD);
@@ -229,24 +233,24 @@ class ConfigLoaderTest {
     @Test
     void shouldRefuseUnknownKeyInAHostNamingTheField() {
         assertRefused(replace(BASE, "address: 10.0.0.2\n", "address: 10.0.0.2\n    weight: 3\n"),
-                "hosts[1].weight", "unknown key");
+                "hosts[db2].weight", "unknown key");
     }
 
     @Test
     void shouldRefuseMisspeltHostKeyAsUnknownRatherThanAsMissingField() {
-        assertRefused(replace(BASE, "address: 10.0.0.2", "adress: 10.0.0.2"), "hosts[1].adress", "unknown key");
+        assertRefused(replace(BASE, "address: 10.0.0.2", "adress: 10.0.0.2"), "hosts[db2].adress", "unknown key");
     }
 
     @Test
     void shouldRefuseUnknownKeyInARoleNamingTheField() {
         assertRefused(BASE + replace(ROLES, "mode: balanced", "mode: balanced\n    ips: [10.0.0.50]"),
-                "roles[1].ips", "unknown key");
+                "roles[reader].ips", "unknown key");
     }
 
     @Test
     void shouldRefuseDuplicateYamlKeyNamingTheField() {
         assertRefused(replace(BASE, "address: 10.0.0.2\n", "address: 10.0.0.2\n    address: 10.0.0.9\n"),
-                "hosts[1].address", "Duplicate field 'address'");
+                "hosts[db2].address", "Duplicate field 'address'");
     }
 
     @Test
@@ -301,17 +305,17 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseHostWithoutAddress() {
-        assertRefused(replace(BASE, "    address: 10.0.0.2\n", ""), "hosts[1].address", "missing (required)");
+        assertRefused(replace(BASE, "    address: 10.0.0.2\n", ""), "hosts[db2].address", "missing (required)");
     }
 
     @Test
     void shouldRefuseRoleWithoutMode() {
-        assertRefused(BASE + replace(ROLES, "    mode: exclusive\n", ""), "roles[0].mode", "missing (required)");
+        assertRefused(BASE + replace(ROLES, "    mode: exclusive\n", ""), "roles[writer].mode", "missing (required)");
     }
 
     @Test
     void shouldRefuseRoleWithoutHosts() {
-        assertRefused(BASE + replace(ROLES, "    hosts: [db1, db2, r1]\n", ""), "roles[1].hosts",
+        assertRefused(BASE + replace(ROLES, "    hosts: [db1, db2, r1]\n", ""), "roles[reader].hosts",
                 "at least one host");
     }
 
@@ -330,7 +334,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseTwoHostsOnTheSameAddressAndPort() {
-        assertRefused(replace(BASE, "address: 10.0.0.3", "address: 10.0.0.1"), "hosts[2].port",
+        assertRefused(replace(BASE, "address: 10.0.0.3", "address: 10.0.0.1"), "hosts[r1].port",
                 "another host already uses 10.0.0.1:3306");
     }
 
@@ -343,7 +347,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseHostListedTwiceInARole() {
-        assertRefused(BASE + replace(ROLES, "[db1, db2, r1]", "[db1, db2, db1]"), "roles[1].hosts",
+        assertRefused(BASE + replace(ROLES, "[db1, db2, r1]", "[db1, db2, db1]"), "roles[reader].hosts",
                 "listed twice");
     }
 
@@ -351,17 +355,17 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefusePortZero() {
-        assertRefused(withDb2Port("0"), "hosts[1].port", "whole number from 1 to 65535, not '0'");
+        assertRefused(withDb2Port("0"), "hosts[db2].port", "whole number from 1 to 65535, not '0'");
     }
 
     @Test
     void shouldRefusePortAbove65535() {
-        assertRefused(withDb2Port("70000"), "hosts[1].port", "not '70000'");
+        assertRefused(withDb2Port("70000"), "hosts[db2].port", "not '70000'");
     }
 
     @Test
     void shouldRefusePortThatIsText() {
-        assertRefused(withDb2Port("mysql"), "hosts[1].port", "not 'mysql'");
+        assertRefused(withDb2Port("mysql"), "hosts[db2].port", "not 'mysql'");
     }
 
     @Test
@@ -405,13 +409,13 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseBadHostMode() {
-        assertRefused(replace(BASE, "mode: replica", "mode: standby"), "hosts[2].mode",
+        assertRefused(replace(BASE, "mode: replica", "mode: standby"), "hosts[r1].mode",
                 "must be master or replica, not 'standby'");
     }
 
     @Test
     void shouldRefuseBadRoleMode() {
-        assertRefused(BASE + replace(ROLES, "mode: balanced", "mode: roundrobin"), "roles[1].mode",
+        assertRefused(BASE + replace(ROLES, "mode: balanced", "mode: roundrobin"), "roles[reader].mode",
                 "must be exclusive or balanced");
     }
 
@@ -440,50 +444,50 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseReplicaWithoutMaster() {
-        assertRefused(replace(BASE, "    master: db1\n", ""), "hosts[2].master", "must name the master");
+        assertRefused(replace(BASE, "    master: db1\n", ""), "hosts[r1].master", "must name the master");
     }
 
     @Test
     void shouldRefuseMasterNamingAMaster() {
         assertRefused(replace(BASE, "address: 10.0.0.2\n", "address: 10.0.0.2\n    master: db1\n"),
-                "hosts[1].master", "only a replica names");
+                "hosts[db2].master", "only a replica names");
     }
 
     @Test
     void shouldRefuseReplicaNamingUnknownMaster() {
-        assertRefused(replace(BASE, "master: db1", "master: db9"), "hosts[2].master",
+        assertRefused(replace(BASE, "master: db1", "master: db9"), "hosts[r1].master",
                 "'db9' is not a master host");
     }
 
     @Test
     void shouldRefuseReplicaNamingAnotherReplica() {
         String twoReplicas = BASE + "  - {name: r2, address: 10.0.0.4, mode: replica, master: r1}\n";
-        assertRefused(twoReplicas, "hosts[3].master", "'r1' is not a master host");
+        assertRefused(twoReplicas, "hosts[r2].master", "'r1' is not a master host");
     }
 
     @Test
     void shouldRefuseConfigurationWithoutAnyMaster() {
         String replicasOnly = BASE.substring(0, BASE.indexOf("hosts:"))
                 + "hosts:\n  - {name: r1, address: 10.0.0.3, mode: replica, master: r1}\n";
-        assertRefused(replicasOnly, "hosts[0].master", "is not a master host");
+        assertRefused(replicasOnly, "hosts[r1].master", "is not a master host");
     }
 
     @Test
     void shouldRefuseRoleNamingUnknownHost() {
-        assertRefused(BASE + replace(ROLES, "[db1, db2, r1]", "[db1, db2, db7]"), "roles[1].hosts",
+        assertRefused(BASE + replace(ROLES, "[db1, db2, r1]", "[db1, db2, db7]"), "roles[reader].hosts",
                 "unknown host 'db7'");
     }
 
     @Test
     void shouldRefuseExclusiveRoleOnAReplica() {
-        assertRefused(BASE + replace(ROLES, "[db1, db2]", "[db1, r1]"), "roles[0].hosts",
+        assertRefused(BASE + replace(ROLES, "[db1, db2]", "[db1, r1]"), "roles[writer].hosts",
                 "'r1' is a replica");
     }
 
     @Test
     void shouldRefusePreferredHostOutsideTheRole() {
         assertRefused(BASE + replace(ROLES, "hosts: [db1, db2]", "hosts: [db1]\n    prefer: db2"),
-                "roles[0].prefer", "'db2' is not one of the role's hosts");
+                "roles[writer].prefer", "'db2' is not one of the role's hosts");
     }
 
     @Test

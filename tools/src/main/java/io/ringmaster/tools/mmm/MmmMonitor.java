@@ -1,5 +1,6 @@
 package io.ringmaster.tools.mmm;
 
+import io.ringmaster.core.config.ApiAccess;
 import io.ringmaster.core.config.Durations;
 import io.ringmaster.tools.mmm.MmmDocument.Entry;
 import io.ringmaster.tools.mmm.MmmDocument.Section;
@@ -16,7 +17,9 @@ import java.util.Map;
  * {@code mode}, {@code careful_startup} and {@code wait_for_other_master}; {@code ping_ips} (ICMP in MMM, TCP
  * address:port in Ringmaster) becomes a note that lists the addresses. Keys left unset keep Ringmaster's
  * defaults, which equal MMM's for these keys except {@code listen} without a {@code <monitor>} (127.0.0.1:9988 in
- * both). Stateless.
+ * both). MMM's monitor port took commands from anyone who reached it; Ringmaster's API needs a token for commands,
+ * and for every request beyond loopback: {@code api_token} is written as {@code ${RINGMASTER_API_TOKEN}}, required
+ * (with a warning) when MMM listened beyond loopback, optional otherwise. Stateless.
  */
 final class MmmMonitor {
     private MmmMonitor() {}
@@ -30,6 +33,7 @@ final class MmmMonitor {
     static void map(MmmDocument doc, MmmConverter c, Map<String, String> out) {
         Section m = doc.unique("monitor");
         if (m == null) {
+            out.put("api_token", YamlText.scalar("${" + API_TOKEN_VAR + ":-}"));
             return;
         }
         Entry ip = m.get("ip");
@@ -39,6 +43,7 @@ final class MmmMonitor {
             int p = port == null ? 9988 : c.integer(port, 1, 65535);
             out.put("listen", YamlText.scalar((address.contains(":") ? "[" + address + "]" : address) + ":" + p));
         }
+        apiToken(ip, c, out);
         Entry status = m.get("status_path");
         if (status != null) {
             stateFile(status, c, out);
@@ -82,6 +87,28 @@ final class MmmMonitor {
             out.put("wait_for_other_master", Durations.format(c.seconds(waitOther, false)));
         }
     }
+
+    /**
+     * The API token: required when MMM listened beyond loopback (the converted configuration then loads only with
+     * {@code RINGMASTER_API_TOKEN} set, and a warning says so), optional otherwise (without it the monitor takes no
+     * commands over its API).
+     */
+    private static void apiToken(Entry ip, MmmConverter c, Map<String, String> out) {
+        String address = ip == null ? "127.0.0.1" : ip.value().replace("[", "").replace("]", "");
+        if (ApiAccess.isLoopback(address)) {
+            out.put("api_token", YamlText.scalar("${" + API_TOKEN_VAR + ":-}"));
+            return;
+        }
+        out.put("api_token", YamlText.scalar("${" + API_TOKEN_VAR + "}"));
+        boolean wildcard = address.equals("0.0.0.0") || address.equals("::");
+        c.note(ip, "ip", Kind.WARNING, "MMM's monitor listened on " + address + ": Ringmaster's API would be open "
+                + (wildcard ? "on every interface" : "to the network") + " and takes commands such as move-role, so "
+                + "it needs api_token: the YAML reads it from ${" + API_TOKEN_VAR + "}; set that to a long random "
+                + "value (openssl rand -hex 32) for the monitor and every client, or listen on 127.0.0.1");
+    }
+
+    /** The variable the converted YAML reads the API token from. */
+    static final String API_TOKEN_VAR = "RINGMASTER_API_TOKEN";
 
     /** MMM's status file has another format, so the state file goes beside it under its own name. */
     private static void stateFile(Entry status, MmmConverter c, Map<String, String> out) {

@@ -33,7 +33,14 @@ final class RingmasterYaml {
         }
         if (!monitor.isEmpty()) {
             y.append("monitor:\n");
-            monitor.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
+            monitor.forEach((k, v) -> {
+                if (k.equals("api_token")) {
+                    y.append("  # Commands over the API (move-role, set-online...) need this token; a listener beyond\n")
+                            .append("  # loopback needs it for every request. Set the variable for the monitor and\n")
+                            .append("  # every client to a long random value: openssl rand -hex 32\n");
+                }
+                y.append("  ").append(k).append(": ").append(v).append('\n');
+            });
         }
         y.append("credentials:\n");
         credential(y, "monitor", monitorUser);

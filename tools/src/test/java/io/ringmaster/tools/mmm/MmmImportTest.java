@@ -8,6 +8,7 @@ import static io.ringmaster.tools.mmm.MmmFixtures.MONITOR_PASSWORD;
 import static io.ringmaster.tools.mmm.MmmFixtures.REPLICATION_PASSWORD;
 import static io.ringmaster.tools.mmm.MmmFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringmaster.core.config.ConfigLoader;
 import io.ringmaster.core.config.HostConfig;
@@ -62,6 +63,10 @@ class MmmImportTest {
         assertThat(cfg.replicationUser().password().reveal()).isEqualTo(REPLICATION_PASSWORD);
         assertThat(cfg.monitor().listenAddress()).isEqualTo("127.0.0.1");
         assertThat(cfg.monitor().listenPort()).isEqualTo(9988);
+        // on loopback the token is optional: without it the monitor takes no commands over its API
+        assertThat(c.yaml()).contains("  api_token: \"${RINGMASTER_API_TOKEN:-}\"\n");
+        assertThat(cfg.monitor().api().hasToken()).isFalse();
+        assertThat(lines(c)).noneMatch(n -> n.contains("api_token") || n.contains(": ip: warning"));
         assertThat(cfg.monitor().stateFile()).isEqualTo(Path.of("/var/run/mmmd_mon.ringmaster.json"));
         assertThat(c.files()).containsExactly(dir.resolve("mmm_mon.conf").toString(),
                 dir.resolve("mmm_common.conf").toString());
@@ -169,8 +174,19 @@ class MmmImportTest {
                 """);
 
         MmmConversion c = convert(mon);
-        RingmasterConfig cfg = load(c);
+        String token = "a-long-random-api-token-0123456789";
+        RingmasterConfig cfg = ConfigLoader.parse(c.yaml(), "converted", dir, null, c.env(Map.of(
+                "RINGMASTER_MONITOR_USER", "mon", "RINGMASTER_MONITOR_PASSWORD", "pw",
+                "RINGMASTER_API_TOKEN", token)::get));
 
+        // MMM's monitor on every interface: the API needs a token, read from the environment, with a warning
+        assertThat(cfg.monitor().api().accepts(token)).isTrue();
+        assertThat(c.yaml()).contains("  api_token: \"${RINGMASTER_API_TOKEN}\"\n").doesNotContain(token)
+                .contains("  # Commands over the API (move-role, set-online...) need this token");
+        assertThat(lines(c)).anyMatch(n -> n.startsWith(mon + ":3: ip: warning: MMM's monitor listened on 0.0.0.0: "
+                + "Ringmaster's API would be open on every interface") && n.contains("needs api_token"));
+        assertThatThrownBy(() -> load(c)).isInstanceOf(io.ringmaster.core.config.ConfigException.class)
+                .hasMessageContaining("monitor.api_token: environment variable RINGMASTER_API_TOKEN is not set");
         assertThat(cfg.cluster()).isEqualTo("prod");
         assertThat(cfg.monitor().listenAddress()).isEqualTo("0.0.0.0");
         assertThat(cfg.monitor().listenPort()).isEqualTo(9999);

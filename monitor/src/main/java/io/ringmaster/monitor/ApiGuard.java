@@ -1,0 +1,107 @@
+package io.ringmaster.monitor;
+
+import io.ringmaster.core.config.ApiAccess;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may use the API: every command (POST) needs {@code Authorization: Bearer TOKEN}, and so does a router that
+ * registers itself as a follower ({@code routes?router=}) when a token is configured, since the monitor then waits
+ * for it before fencing a writer; on a listener that is not loopback every request needs it. A monitor without a
+ * token takes no commands over the API (403).
+ *
+ * <p>The token is compared in constant time ({@link ApiAccess#accepts}) and never logged: a refusal is logged with
+ * the method, path and client address only, at most once per {@value #LOG_EVERY_MS} ms (with the count of refusals
+ * since), so that a client knocking with wrong tokens cannot flood the log. Thread-safe.
+ */
+final class ApiGuard {
+    private static final Logger log = LoggerFactory.getLogger(ApiGuard.class);
+    static final long LOG_EVERY_MS = 10_000;
+    private static final String BEARER = "bearer ";
+
+    private final ApiAccess access;
+    private final boolean loopback;
+    private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_MS * 2_000_000);
+    private final AtomicInteger unlogged = new AtomicInteger();
+
+    /** A refused request: the HTTP status (401 or 403) and the one-line reason sent back. */
+    record Refusal(int status, String message) {}
+
+    /**
+     * @param access         the configured token and TLS
+     * @param listenAddress  the address the API listens on
+     * @throws IllegalArgumentException when the address is not loopback and no token is configured
+     */
+    ApiGuard(ApiAccess access, String listenAddress) {
+        this.access = Objects.requireNonNull(access, "access");
+        this.loopback = ApiAccess.isLoopback(listenAddress);
+        if (!loopback && !access.hasToken()) {
+            throw new IllegalArgumentException("monitor.api_token: missing (required): listen " + listenAddress
+                    + " is not a loopback address, so the API needs a token");
+        }
+    }
+
+    /**
+     * Checks one request.
+     *
+     * @param method        HTTP method
+     * @param registers     true when the request registers a router follower ({@code routes?router=ID})
+     * @param authorization the {@code Authorization} header, may be null
+     * @return the refusal, or empty when the request may go on
+     */
+    Optional<Refusal> check(String method, boolean registers, String authorization) {
+        boolean command = !method.equals("GET") && !method.equals("HEAD");
+        boolean needed = command || !loopback || registers && access.hasToken();
+        if (!needed) {
+            return Optional.empty();
+        }
+        if (!access.hasToken()) {
+            return Optional.of(new Refusal(403, "this monitor has no monitor.api_token, so it takes no commands over "
+                    + "the API: set monitor.api_token in its configuration (see 'Securing the API' in the README)"));
+        }
+        if (!access.accepts(bearer(authorization))) {
+            return Optional.of(new Refusal(401, (authorization == null ? "missing" : "wrong")
+                    + " API token: send 'Authorization: Bearer' with the monitor.api_token of the configuration"));
+        }
+        return Optional.empty();
+    }
+
+    /** What the guard asks for, for the start-up log line; never the token. */
+    String describe() {
+        if (!access.hasToken()) {
+            return "no api_token: read-only, commands refused";
+        }
+        return loopback ? "token required for commands" : "token required for every request";
+    }
+
+    /** Logs a refusal, rate-limited; never the token. */
+    void logRefusal(String method, String path, Object client, Refusal r) {
+        long now = System.nanoTime();
+        long last = lastLogNanos.get();
+        if (now - last >= LOG_EVERY_MS * 1_000_000 && lastLogNanos.compareAndSet(last, now)) {
+            int more = unlogged.getAndSet(0);
+            log.warn("API refused {} /api/v1/{} from {} with {}: {}{}", method, path, client, r.status(),
+                    r.status() == 401 ? "missing or wrong API token" : "no api_token configured",
+                    more == 0 ? "" : " (" + more + " more refusals not logged in the last "
+                            + LOG_EVERY_MS / 1000 + " s)");
+        } else {
+            unlogged.incrementAndGet();
+        }
+    }
+
+    private static String bearer(String header) {
+        if (header == null) {
+            return null;
+        }
+        String h = header.strip();
+        if (h.length() <= BEARER.length() || !h.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            return null;
+        }
+        return h.substring(BEARER.length()).strip();
+    }
+}
