@@ -35,11 +35,20 @@ final class MonitorProcess implements AutoCloseable {
      * @param netns namespace name, or null for this one
      */
     static MonitorProcess start(Path config, String netns, Path log) throws IOException {
+        return start(config, netns, log, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, Path)}, with extra JVM options before {@code -jar}, e.g. the fault-injection
+     * property {@code -Dringmaster.fault.haltAfterStep=N} (see the monitor's {@code FaultInjection}).
+     */
+    static MonitorProcess start(Path config, String netns, Path log, List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString(), "monitor", "--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new MonitorProcess(p, log);
@@ -57,6 +66,15 @@ final class MonitorProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits at most {@code max} for the JVM to exit by itself.
+     *
+     * @return its exit status, or -1 when it still runs
+     */
+    int awaitExit(java.time.Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     String output() {
