@@ -25,19 +25,20 @@ final class NoWriterAnalysis {
     /**
      * @param causes    findings of this round that already say why (no candidate, failover blocked), maybe empty
      * @param lastGood  the last successful observation of each host, for hosts that do not answer now
+     * @param retried   why a writer change is being retried, "" when none is
      * @return the finding
      */
     static Finding.NoWriter analyze(RingmasterConfig config, ClusterState state, Map<String, HostObservation> obs,
-                                    Map<String, HostObservation> lastGood, List<Finding> causes) {
+                                    Map<String, HostObservation> lastGood, List<Finding> causes, String retried) {
         Map<String, GtidPosition> positions = positions(config, state, obs, lastGood);
         Map<Long, List<String>> top = mostPerDomain(positions);
         Map<Long, String> rendered = new LinkedHashMap<>();
         top.forEach((d, hosts) -> rendered.put(d, String.join(", ", hosts) + " ("
                 + positions.get(hosts.get(0)).onlyDomain(d) + ")"));
-        String best = bestMaster(config, top);
+        String best = bestMaster(config, state, obs, top);
         HostRecord rec = best == null ? null : state.host(best);
         HostObservation o = best == null ? null : obs.get(best);
-        String why = cause(config, state, causes);
+        String why = (retried.isEmpty() ? "" : retried + "; ") + cause(config, state, causes, !retried.isEmpty());
         String command;
         String host = best == null ? "" : best;
         if (best == null) {
@@ -64,7 +65,8 @@ final class NoWriterAnalysis {
     }
 
     /** Why there is no writer: the causes found this round, or the mode, then every master's state. */
-    private static String cause(RingmasterConfig config, ClusterState state, List<Finding> causes) {
+    private static String cause(RingmasterConfig config, ClusterState state, List<Finding> causes,
+                                boolean retrying) {
         List<String> parts = new ArrayList<>();
         for (Finding f : causes) {
             switch (f) {
@@ -73,7 +75,7 @@ final class NoWriterAnalysis {
                 default -> { }
             }
         }
-        if (parts.isEmpty()) {
+        if (parts.isEmpty() && !(retrying && state.mode() == MonitorMode.ACTIVE)) {
             parts.add(switch (state.mode()) {
                 case PASSIVE -> "the monitor is PASSIVE: it changes nothing";
                 case MANUAL -> "the monitor is in MANUAL mode: it does not choose a writer";
@@ -86,7 +88,8 @@ final class NoWriterAnalysis {
             HostRecord r = state.host(m.name());
             masters.add(m.name() + " " + (r == null ? "not checked yet" : r.state().name()));
         }
-        return String.join("; ", parts) + "; masters: " + String.join(", ", masters);
+        parts.add("masters: " + String.join(", ", masters));
+        return String.join("; ", parts);
     }
 
     /** Each host's best-known gtid_current_pos: this round's, else the last good one, else the highest seen. */
@@ -128,15 +131,23 @@ final class NoWriterAnalysis {
         return out;
     }
 
-    /** The master that holds the most in the most domains (first in configuration order on a tie), or null. */
-    private static String bestMaster(RingmasterConfig config, Map<Long, List<String>> top) {
+    /**
+     * The master that holds the most in the most domains; on a tie one that answers, then one ONLINE, then the first
+     * in configuration order. Null when there is no master.
+     */
+    private static String bestMaster(RingmasterConfig config, ClusterState state, Map<String, HostObservation> obs,
+                                     Map<Long, List<String>> top) {
         String best = null;
-        long bestCount = -1;
+        long bestScore = -1;
         for (HostConfig m : config.masters()) {
             long count = top.values().stream().filter(l -> l.contains(m.name())).count();
-            if (count > bestCount) {
+            HostObservation o = obs.get(m.name());
+            HostRecord r = state.host(m.name());
+            long score = count * 4 + (o != null && o.sqlOk() ? 2 : 0)
+                    + (r != null && r.state() == HostState.ONLINE ? 1 : 0);
+            if (score > bestScore) {
                 best = m.name();
-                bestCount = count;
+                bestScore = score;
             }
         }
         return best;

@@ -105,16 +105,21 @@ public final class RoundDecider {
     }
 
     /**
-     * The decision, with a {@link Finding.NoWriter} when the cluster is left without a writer and no writer change
-     * is under way (on the first round only when no master could be promoted by the next one).
+     * The decision, with a {@link Finding.NoWriter} when the cluster is left without a writer: unless this round
+     * starts the first attempt at a writer change (a retry, after an attempt that was abandoned or vetoed, carries
+     * it), and on the first round only when no master could be promoted by the next one.
      */
     private Decision finish(Round r, StateMachine.Step step) {
         boolean changing = r.actions.stream().anyMatch(a -> a instanceof Action.ChangeWriter);
+        boolean retry = changing && r.facts.strandedWriter().isPresent();
         boolean promotableNext = r.state.mode() == MonitorMode.ACTIVE && config.masters().stream()
                 .anyMatch(m -> onlineAndAnswering(r, m.name()));
-        if (!writerRole.isEmpty() && r.state.holder(writerRole).isEmpty() && !changing
+        if (!writerRole.isEmpty() && r.state.holder(writerRole).isEmpty() && (!changing || retry)
                 && !(r.facts.firstRound() && promotableNext)) {
-            r.findings.add(NoWriterAnalysis.analyze(config, r.state, r.obs, r.facts.lastGood(), r.findings));
+            List<Finding> causes = new ArrayList<>(r.findings);
+            String retried = retry ? "the last writer change from " + r.facts.strandedWriter().get()
+                    + " did not finish (see ringmaster recoveries); retrying" : "";
+            r.findings.add(NoWriterAnalysis.analyze(config, r.state, r.obs, r.facts.lastGood(), causes, retried));
         }
         return r.decision(step);
     }

@@ -368,4 +368,18 @@ class RoundDecisionGoldenTest {
                         f.failoverBlocked()));
         assertGolden("first-round-replica-off-topology", d);
     }
+
+    @Test
+    void aRetriedFailoverCarriesNoWriterWithTheForcedMove() throws IOException {
+        Sim s = pair();
+        UnaryOperator<Obs> dead = o -> o.refused("refused");
+        Decision first = s.advance(100).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertThat(first.findings()).as("the first attempt is under way: no finding yet")
+                .noneMatch(f -> f instanceof Finding.NoWriter);
+        // the executor abandoned it (say db2 did not apply its relay log in time): no writer, db1 stranded
+        s.state = first.state();
+        s.stranded = first.strandedWriter();
+        Decision d = s.advance(1000).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertGolden("no-writer-failover-retried", d);
+    }
 }
