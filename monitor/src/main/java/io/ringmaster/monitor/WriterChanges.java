@@ -148,6 +148,13 @@ final class WriterChanges {
             return Optional.empty();
         }
         RecoveryRecord r = resume(record, change.get(), observations);
+        if (r.success() && change.get().kind() == WriterChange.Kind.FAILOVER && !record.forced()) {
+            try {
+                journal.automaticFailover(r.id(), clock.instant()); // an operator's failover is always forced
+            } catch (IOException e) {
+                log.error("cannot record the failover in the journal: {}", e.getMessage());
+            }
+        }
         boolean noWriter = monitor.state().holder(writerRole).isEmpty();
         return !r.success() && !record.from().isEmpty() && noWriter ? Optional.of(record.from()) : Optional.empty();
     }
