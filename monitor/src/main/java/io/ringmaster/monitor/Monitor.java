@@ -39,7 +39,8 @@ import org.slf4j.MDC;
  * switchover), read_only everywhere, the heartbeat, its persisted state, findings and routes.
  *
  * <p>On start it loads the saved state and, for its first round, only looks: it changes nothing before it has
- * seen every host (invariant 5). Operator commands are serialized with the rounds by one lock.
+ * seen every host (invariant 5). A writer change the previous monitor registered and did not finish is finished or
+ * rolled back right after that first look at every host, before the first decision ({@link WriterChanges#resume}). Operator commands are serialized with the rounds by one lock.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Thread-safe.
  */
