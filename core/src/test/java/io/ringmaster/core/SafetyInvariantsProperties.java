@@ -288,6 +288,12 @@ class SafetyInvariantsProperties {
                 case Action.MakeWritable m -> assertThat(state.holder("writer")).as("writable non-writer%n%s", log)
                         .contains(m.host());
                 case Action.WriteHeartbeat h -> assertThat(state.holder("writer")).contains(h.host());
+                case Action.Detach d -> {
+                    Map<String, String> sources = new LinkedHashMap<>(state.sources());
+                    sources.remove(d.host());
+                    state = state.withSources(sources);
+                    log.append("  detach ").append(d.host()).append(" from ").append(d.source()).append('\n');
+                }
             }
         }
 

@@ -128,7 +128,7 @@ class ApiSecurityIT {
                 assertThat(run.out() + run.err()).doesNotContain(token);
             }
             monitor.signal("TERM");
-            assertThat(monitor.waitFor(20)).isNotEqualTo(-1);
+            assertThat(monitor.awaitExit(java.time.Duration.ofSeconds(20))).isNotEqualTo(-1);
         }
         String output = Files.readString(log);
         assertThat(output).contains("token required for commands")
@@ -146,7 +146,7 @@ class ApiSecurityIT {
         String expected = "ringmaster: " + cfg + ": monitor.api_token: missing (required): listen 0.0.0.0:" + port
                 + " is not a loopback address, so the API needs a token";
         try (MonitorProcess monitor = MonitorProcess.start(cfg, null, dir.resolve("monitor-open.log"))) {
-            assertThat(monitor.waitFor(60)).as(monitor.output()).isEqualTo(2);
+            assertThat(monitor.awaitExit(java.time.Duration.ofSeconds(60))).as(monitor.output()).isEqualTo(2);
             List<String> lines = monitor.output().lines().filter(l -> !l.isBlank()).toList();
             assertThat(lines).as(monitor.output()).hasSize(1);
             assertThat(lines.get(0)).startsWith(expected);
@@ -261,7 +261,7 @@ class ApiSecurityIT {
         Map<String, String> passwords = Map.of("RINGMASTER_MONITOR_PASSWORD", "mon-s3cret",
                 "RINGMASTER_REPLICATION_PASSWORD", "repl-s3cret");
         try (MonitorProcess refused = MonitorProcess.start(yaml, null, mmm.resolve("refused.log"), passwords)) {
-            assertThat(refused.waitFor(60)).as(refused.output()).isEqualTo(2);
+            assertThat(refused.awaitExit(java.time.Duration.ofSeconds(60))).as(refused.output()).isEqualTo(2);
             assertThat(refused.output().strip()).doesNotContain("\n").isEqualTo("ringmaster: " + yaml
                     + ": monitor.api_token: environment variable RINGMASTER_API_TOKEN is not set");
         }

@@ -35,7 +35,7 @@ final class MonitorProcess implements AutoCloseable {
      * @param netns namespace name, or null for this one
      */
     static MonitorProcess start(Path config, String netns, Path log) throws IOException {
-        return start(config, netns, log, java.util.Map.of());
+        return start(config, netns, log, java.util.Map.of(), List.of());
     }
 
     /**
@@ -43,11 +43,26 @@ final class MonitorProcess implements AutoCloseable {
      */
     static MonitorProcess start(Path config, String netns, Path log, java.util.Map<String, String> env)
             throws IOException {
+        return start(config, netns, log, env, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, Path)}, with extra JVM options before {@code -jar}, e.g. the fault-injection
+     * property {@code -Dringmaster.fault.haltAfterStep=N} (see the monitor's {@code FaultInjection}).
+     */
+    static MonitorProcess start(Path config, String netns, Path log, List<String> jvmOptions) throws IOException {
+        return start(config, netns, log, java.util.Map.of(), jvmOptions);
+    }
+
+    /** With extra environment variables and extra JVM options. */
+    static MonitorProcess start(Path config, String netns, Path log, java.util.Map<String, String> env,
+                                List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString(), "monitor", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
@@ -69,9 +84,13 @@ final class MonitorProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** Waits for the process to end by itself; its exit code, or -1 when it still runs after {@code seconds}. */
-    int waitFor(long seconds) throws InterruptedException {
-        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    /**
+     * Waits at most {@code max} for the JVM to exit by itself.
+     *
+     * @return its exit status, or -1 when it still runs
+     */
+    int awaitExit(java.time.Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     String output() {

@@ -39,7 +39,8 @@ import org.slf4j.MDC;
  * switchover), read_only everywhere, the heartbeat, its persisted state, findings and routes.
  *
  * <p>On start it loads the saved state and, for its first round, only looks: it changes nothing before it has
- * seen every host (invariant 5). Operator commands are serialized with the rounds by one lock.
+ * seen every host (invariant 5). A writer change the previous monitor registered and did not finish is finished or
+ * rolled back right after that first look at every host, before the first decision ({@link WriterChanges#resume}). Operator commands are serialized with the rounds by one lock.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. Thread-safe.
  */
@@ -80,6 +81,8 @@ public final class Monitor implements AutoCloseable {
     private final Map<String, Finding> checksumFindings = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
+    /** A change the previous monitor registered and did not finish, until it is resumed; null when none. */
+    private io.ringmaster.core.plan.ChangeRecord unfinished;
 
     /** Lifecycle states. */
     public enum Lifecycle { NEW, RUNNING, CLOSED }
@@ -132,7 +135,9 @@ public final class Monitor implements AutoCloseable {
                 return lastGood;
             }
         };
-        this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view);
+        this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view, store);
+        this.unfinished = store.loadChange().orElse(null); // finished or rolled back after one look at every host
+        FaultInjection.logIfArmed();
         this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view);
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
@@ -208,6 +213,15 @@ public final class Monitor implements AutoCloseable {
                 if (state.epoch() != epoch) {
                     // a command changed the writer while this round probed: what it saw is from before
                     schedule.wake("the writer changed while this round probed");
+                    return;
+                }
+                if (unfinished != null && paused.isEmpty() && network.isEmpty()) {
+                    // before the first decision, which would adopt a half-promoted writer with its old links
+                    lastObservation.putAll(obs);
+                    obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));
+                    strandedWriter = changes.resumeUnfinished(unfinished, obs).orElse(strandedWriter);
+                    unfinished = null;
+                    schedule.wake("a change left unfinished was resumed: look at every host again");
                     return;
                 }
                 String late = selfCheck.pauseOrClockJump(); // a stall after the first look, before the lock

@@ -81,6 +81,7 @@ final class RoundActions {
                 }
                 case Action.Repoint r -> repoint(r);
                 case Action.WriteHeartbeat h -> heartbeat(h);
+                case Action.Detach d -> detach(d);
             };
             if (!ok && a.onFailure() == Action.OnFailure.NO_WRITABLE_AFTER) {
                 writableAllowed = false;
@@ -141,6 +142,39 @@ final class RoundActions {
         sources.put(r.host(), r.source());
         monitor.commit(monitor.state().withSources(sources));
         return true;
+    }
+
+    /** Cuts a link the decider found wrong (an adopted writer reading from a host not ONLINE), audited. */
+    private boolean detach(Action.Detach d) {
+        boolean ok;
+        String outcome;
+        try {
+            sql.resetReplica(config.host(d.host()), d.reason());
+            ok = true;
+            outcome = d.host() + " replicates from nobody; the ring is healed once " + d.source() + " is ONLINE";
+            Map<String, String> sources = new LinkedHashMap<>(monitor.state().sources());
+            sources.remove(d.host());
+            monitor.commit(monitor.state().withSources(sources));
+        } catch (SQLException e) {
+            ok = false;
+            outcome = "cannot stop replication: " + SqlErrors.describe(e);
+            log.error("{}: cannot stop replication from {}: {}", d.host(), d.source(), SqlErrors.describe(e));
+        }
+        Map<String, Object> audit = new LinkedHashMap<>();
+        audit.put("id", "D-" + clock.millis());
+        audit.put("kind", "DETACH");
+        audit.put("from", d.source());
+        audit.put("to", d.host());
+        audit.put("reason", d.reason());
+        audit.put("started", clock.instant().toString());
+        audit.put("success", ok);
+        audit.put("outcome", outcome);
+        try {
+            journal.audit(audit);
+        } catch (IOException e) {
+            log.error("cannot append to the audit log: {}", e.getMessage());
+        }
+        return ok;
     }
 
     private boolean heartbeat(Action.WriteHeartbeat h) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.plan.ChangeRecord;
 import io.ringmaster.core.state.ClusterState;
 import io.ringmaster.core.state.HostRecord;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.util.Optional;
 
 /**
  * Keeps the monitor's {@link ClusterState} in a JSON file, written atomically (temporary file, fsync, rename),
- * so a monitor killed at any instant finds either the old or the new state, never a torn one.
+ * so a monitor killed at any instant finds either the old or the new state, never a torn one; and beside it the
+ * registered change ({@link ChangeRecord}: a failover, switchover or other topology change with its plan and the
+ * steps done), written the same way after every step, so the next monitor can finish it.
  *
  * <p>Not thread-safe: the monitor calls it under its own lock.
  */
@@ -82,6 +85,80 @@ public final class StateStore {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    // ---------------------------------------------------------------- the registered change
+
+    /** The file holding the registered, unfinished change, beside the state file. */
+    public Path changeFile() {
+        return file.resolveSibling(file.getFileName() + ".change.json");
+    }
+
+    /**
+     * Reads the change a monitor registered and did not finish.
+     *
+     * @return the change, or empty when none is registered
+     * @throws IOException when the file exists but cannot be read or parsed (the monitor refuses to start rather
+     *                     than forget a half-done failover)
+     */
+    public Optional<ChangeRecord> loadChange() throws IOException {
+        Path f = changeFile();
+        try {
+            return Optional.of(StepJson.fromDto(JSON.readValue(Files.readAllBytes(f), StepJson.ChangeDto.class)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new IOException("registered change " + f + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers a change, or records its progress: written atomically and durably (temporary file, fsync, rename),
+     * so a monitor killed at any instant leaves the previous version or this one.
+     *
+     * @throws IOException when it cannot be written
+     */
+    public void saveChange(ChangeRecord change) throws IOException {
+        writeAtomically(changeFile(), JSON.writeValueAsBytes(StepJson.toDto(change)));
+    }
+
+    /**
+     * Forgets the registered change (it finished, was rolled back or was abandoned).
+     *
+     * @throws IOException when the file cannot be removed
+     */
+    public void clearChange() throws IOException {
+        Files.deleteIfExists(changeFile());
+        fsyncDir(changeFile().toAbsolutePath().getParent());
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            fsyncDir(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes a rename or delete in {@code dir} durable; best effort where directories cannot be opened. */
+    private static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems do not let a directory be opened: the rename is still atomic
         }
     }
 

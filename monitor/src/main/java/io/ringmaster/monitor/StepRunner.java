@@ -119,25 +119,62 @@ final class StepRunner {
      * @throws StepFailed when a mandatory step fails (after the rollback ran)
      */
     void run(WriterChange change, RecoveryRecord audit, boolean forced, Context given) throws StepFailed {
+        run(change, audit, forced, given, Set.of(), Progress.NONE);
+    }
+
+    /**
+     * Where a change stands, told as it runs, so it can be recorded durably (see {@link StateStore#saveChange}).
+     * Called from the thread that ran the step: the steps after the promotion run in parallel.
+     */
+    interface Progress {
+        /** Records nothing. */
+        Progress NONE = new Progress() {
+            public void finished(int index, Step step, boolean ok) {
+            }
+
+            public void rollingBack() {
+            }
+        };
+
+        /** Step {@code index} of the plan ran: {@code ok} when it succeeded, false when it failed, best effort. */
+        void finished(int index, Step step, boolean ok);
+
+        /** A mandatory step failed before the promotion: the rollback starts. */
+        void rollingBack();
+    }
+
+    /**
+     * Runs a change, or what is left of it (a change a previous monitor left unfinished).
+     *
+     * @param skip     indices of steps not to run (done before); a skipped promotion counts as done: the steps
+     *                 after it run as after a promotion
+     * @param progress told after each step that ran (failed best-effort ones too), and when the rollback starts
+     * @throws StepFailed when a mandatory step fails (after the rollback ran)
+     */
+    void run(WriterChange change, RecoveryRecord audit, boolean forced, Context given, Set<Integer> skip,
+             Progress progress) throws StepFailed {
         Context context = given.of(change);
         boolean promoted = false;
         boolean held = false;
         List<Step> steps = change.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            if (!held && !(step instanceof Step.ApproachSource)) {
+            boolean skipped = skip.contains(i);
+            if (!held && !skipped && !(step instanceof Step.ApproachSource)) {
                 context.beforeChanges().run(); // nothing changed yet: a failure here needs no rollback
                 held = true;
             }
             try {
-                runStep(step, audit, change, forced, context);
+                if (!skipped) {
+                    progress.finished(i, step, runStep(step, audit, change, forced, context));
+                }
                 if (step instanceof Step.Promote) {
                     promoted = true;
                     long t0 = System.nanoTime();
                     context.promoted().run();
                     audit.add(new RecoveryRecord.StepRecord("route writes to " + step.host(), true,
                             (System.nanoTime() - t0) / 1_000_000, ""));
-                    runAfterPromotion(steps.subList(i + 1, steps.size()), audit, change, context);
+                    runAfterPromotion(steps, i + 1, skip, audit, change, context, progress);
                     return;
                 }
             } catch (StepFailed e) {
@@ -145,14 +182,20 @@ final class StepRunner {
                     // the new writer is writable: undoing the old writer's fence now would make two writers
                     throw e;
                 }
-                for (Step undo : change.rollback()) {
-                    try {
-                        runStep(undo, audit, change, false, context);
-                    } catch (StepFailed u) {
-                        log.error("rollback step failed: {}", u.getMessage());
-                    }
-                }
+                progress.rollingBack();
+                rollBack(change, audit, context);
                 throw e;
+            }
+        }
+    }
+
+    /** Runs a change's rollback steps (lift the old writer's fence), each best effort. */
+    void rollBack(WriterChange change, RecoveryRecord audit, Context context) {
+        for (Step undo : change.rollback()) {
+            try {
+                runStep(undo, audit, change, false, context.of(change));
+            } catch (StepFailed u) {
+                log.error("rollback step failed: {}", u.getMessage());
             }
         }
     }
@@ -162,18 +205,24 @@ final class StepRunner {
      * parallel, each bounded by its own SQL timeout, all best effort (a replica left behind is rescued by a later
      * round). Waits for all of them, at most the catch-up timeout plus the action timeout.
      */
-    private void runAfterPromotion(List<Step> rest, RecoveryRecord audit, WriterChange change, Context context) {
-        if (rest.isEmpty()) {
+    private void runAfterPromotion(List<Step> steps, int first, Set<Integer> skip, RecoveryRecord audit,
+                                   WriterChange change, Context context, Progress progress) {
+        if (first >= steps.size()) {
             return;
         }
         long limitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis();
         try (ExecutorService each = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
                 .name("ringmaster-step-", 0).factory())) {
             List<Future<?>> running = new ArrayList<>();
-            for (Step s : rest) {
+            for (int i = first; i < steps.size(); i++) {
+                if (skip.contains(i)) {
+                    continue;
+                }
+                Step s = steps.get(i);
+                int index = i;
                 running.add(each.submit(() -> {
                     try {
-                        runStep(s, audit, change, false, context);
+                        progress.finished(index, s, runStep(s, audit, change, false, context));
                     } catch (StepFailed e) {
                         log.warn("[{}] {}", audit.id(), e.getMessage()); // recorded; the change stands
                     }
@@ -198,7 +247,8 @@ final class StepRunner {
         }
     }
 
-    private void runStep(Step step, RecoveryRecord audit, WriterChange change, boolean forced, Context context)
+    /** @return true when the step succeeded, false when it failed and was best effort */
+    private boolean runStep(Step step, RecoveryRecord audit, WriterChange change, boolean forced, Context context)
             throws StepFailed {
         long t0 = System.nanoTime();
         String reason = change.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
@@ -208,6 +258,7 @@ final class StepRunner {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             audit.add(new RecoveryRecord.StepRecord(step.describe(), true, ms, detail));
             log.info("[{}] {}: done in {} ms{}", audit.id(), step.describe(), ms, detail.isEmpty() ? "" : " (" + detail + ")");
+            return true;
         } catch (StepFailed | SQLException e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             String why = e instanceof SQLException se ? SqlErrors.describe(se) : e.getMessage();
@@ -220,7 +271,7 @@ final class StepRunner {
             audit.add(new RecoveryRecord.StepRecord(step.describe(), false, ms, why));
             if (bestEffort) {
                 log.warn("[{}] {}: failed after {} ms, going on (best effort): {}", audit.id(), step.describe(), ms, why);
-                return;
+                return false;
             }
             log.error("[{}] {}: failed after {} ms: {}", audit.id(), step.describe(), ms, why);
             throw new StepFailed(step.describe() + " failed: " + why);

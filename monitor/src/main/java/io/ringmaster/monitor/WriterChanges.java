@@ -3,6 +3,9 @@ package io.ringmaster.monitor;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.core.observe.HostObservation;
+import io.ringmaster.core.plan.ChangeRecord;
+import io.ringmaster.core.plan.Resumption;
+import io.ringmaster.core.plan.Step;
 import io.ringmaster.core.plan.WriterChange;
 import io.ringmaster.core.state.ClusterState;
 import io.ringmaster.core.state.HostRecord;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +33,9 @@ import org.slf4j.MDC;
  * Runs writer changes (failover, switchover, first promotion) with their audit record: routes hold new writer
  * connections, routers let go of the old writer, a lease is waited out, the steps run ({@link StepRunner}), the new
  * writer is committed to the monitor's state, routes go to it, GTID positions before and after and the
- * transactions lost are recorded, post hooks run, and the record goes to the audit log.
+ * transactions lost are recorded, post hooks run, and the record goes to the audit log. Each change is registered
+ * in the state store before its first step and its progress recorded after each step ({@link StateStore#saveChange});
+ * a change a previous monitor left unfinished is finished or rolled back by {@link #resume}, under its id.
  *
  * <p>Called under the monitor's lock; {@link #recoveries()} is thread-safe.
  */
@@ -62,11 +68,13 @@ final class WriterChanges {
     private final Journal journal;
     private final FailoverHooks hooks;
     private final MonitorState monitor;
+    private final StateStore store;
     private final Deque<RecoveryRecord> recoveries = new ArrayDeque<>();
     private final AtomicInteger recoveryCounter = new AtomicInteger();
 
     WriterChanges(RingmasterConfig config, Clock clock, String writerRole, StepRunner runner, SqlActions quick,
-                  RoutePublisher routes, Journal journal, FailoverHooks hooks, MonitorState monitor) {
+                  RoutePublisher routes, Journal journal, FailoverHooks hooks, MonitorState monitor, StateStore store) {
+        this.store = store;
         this.config = config;
         this.clock = clock;
         this.writerRole = writerRole;
@@ -97,18 +105,116 @@ final class WriterChanges {
         String id = change.kind().name().charAt(0) + "-" + clock.millis() + "-" + recoveryCounter.incrementAndGet();
         RecoveryRecord audit = new RecoveryRecord(id, change.kind().name(), change.from().orElse(""), change.to(),
                 reason, clock.instant());
-        synchronized (recoveries) {
-            recoveries.addFirst(audit);
-            while (recoveries.size() > KEPT_RECOVERIES) {
-                recoveries.removeLast();
-            }
-        }
+        remember(audit);
         MDC.put("recovery", id);
         log.warn("[{}] {} {} -> {}: {}", id, change.kind(), change.from().orElse("(none)"), change.to(), reason);
-        Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
-        during.put(writerRole, List.of());
+        Registration registration = new Registration(ChangeRecord.of(id, change, reason, forced, state.epoch(),
+                audit.started()));
+        try {
+            registration.register(); // before the first step: a monitor that dies mid-change leaves it to the next
+        } catch (IOException e) {
+            log.error("[{}] {} not started: cannot register it in {}: {}", id, change.kind(), store.changeFile(),
+                    e.getMessage());
+            audit.finish(false, "not started: cannot register the change in the state store: " + e.getMessage(),
+                    clock.instant());
+            MDC.remove("recovery");
+            appendAudit(audit);
+            return audit;
+        }
+        FaultInjection.afterRegistration(id);
         change.from().filter(f -> change.kind() == WriterChange.Kind.FAILOVER)
                 .ifPresent(f -> recordDetection(f, audit));
+        carryOut(change, audit, reason, forced, registration, Set.of());
+        return audit;
+    }
+
+    /**
+     * Finishes or rolls back the change the previous monitor registered and left unfinished (logged at start),
+     * with this round's look at every host. Caller holds the monitor's lock.
+     *
+     * @return the writer the next rounds must fail over from when the change could not be finished (rather than
+     *         plan a first promotion), or empty
+     */
+    Optional<String> resumeUnfinished(ChangeRecord record, Map<String, HostObservation> observations) {
+        log.warn("the previous monitor left change [{}] ({} {} -> {}) unfinished, {} of {} step(s) done",
+                record.id(), record.kind(), record.from().isEmpty() ? "(none)" : record.from(), record.to(),
+                record.done().size(), record.steps().size());
+        Optional<WriterChange> change = record.writerChange();
+        if (change.isEmpty()) {
+            // another kind of change (a ring repair) needs its own executor; none is known to this monitor
+            log.error("[{}] unfinished change of unknown kind {}: not resumed, forgotten (look at the topology)",
+                    record.id(), record.kind());
+            new Registration(record).clear();
+            return Optional.empty();
+        }
+        RecoveryRecord r = resume(record, change.get(), observations);
+        if (r.success() && change.get().kind() == WriterChange.Kind.FAILOVER && !record.forced()) {
+            try {
+                journal.automaticFailover(r.id(), clock.instant()); // an operator's failover is always forced
+            } catch (IOException e) {
+                log.error("cannot record the failover in the journal: {}", e.getMessage());
+            }
+        }
+        boolean noWriter = monitor.state().holder(writerRole).isEmpty();
+        return !r.success() && !record.from().isEmpty() && noWriter ? Optional.of(record.from()) : Optional.empty();
+    }
+
+    /**
+     * Finishes, or rolls back, a writer change a previous monitor registered and did not finish
+     * ({@link Resumption}), under the same id. Caller holds the monitor's lock, after one observation of every host.
+     *
+     * @param observations this round's observation of every host
+     * @return the audit record, finished
+     */
+    RecoveryRecord resume(ChangeRecord record, WriterChange change, Map<String, HostObservation> observations) {
+        Resumption.Plan plan = Resumption.plan(record, observations);
+        RecoveryRecord audit = new RecoveryRecord(record.id(), record.kind(), record.from(), record.to(),
+                record.reason() + " (resumed by a restarted monitor: " + plan.why() + ")", record.started());
+        remember(audit);
+        MDC.put("recovery", record.id());
+        log.warn("[{}] {} {} -> {} left unfinished by the previous monitor: {}", record.id(), record.kind(),
+                record.from().isEmpty() ? "(none)" : record.from(), record.to(), plan.why());
+        Registration registration = new Registration(record);
+        ClusterState state = monitor.state();
+        if (state.epoch() > record.epochBefore() && state.holder(writerRole).equals(Optional.of(record.to()))) {
+            audit.add(new RecoveryRecord.StepRecord("resume: the change was committed before the monitor stopped",
+                    true, 0, "epoch " + state.epoch()));
+            audit.finish(true, record.kind() + " done (committed before the monitor stopped): " + record.to()
+                    + " is the writer", clock.instant());
+            registration.clear();
+            MDC.remove("recovery");
+            appendAudit(audit);
+            return audit;
+        }
+        audit.add(new RecoveryRecord.StepRecord("resume after a monitor restart", true, 0, plan.why()
+                + "; steps done before: " + record.done()));
+        if (plan.verdict() == Resumption.Verdict.ROLL_BACK) {
+            try {
+                registration.rollingBack();
+                runner.rollBack(change, audit, context(change, () -> { }, () -> { }));
+                audit.finish(false, record.kind() + " rolled back by the restarted monitor: " + plan.why(),
+                        clock.instant());
+                log.warn("[{}] {} rolled back: {}", record.id(), record.kind(), plan.why());
+            } finally {
+                registration.clear();
+                MDC.remove("recovery");
+                routes.publish(monitor.state().roles(), false, monitor.state().epoch());
+                appendAudit(audit);
+            }
+            return audit;
+        }
+        carryOut(change, audit, audit.reason(), record.forced(), registration,
+                plan.skip(record.steps().size()));
+        return audit;
+    }
+
+    /** Runs the steps not in {@code skip}, commits the new writer, records and audits. */
+    private void carryOut(WriterChange change, RecoveryRecord audit, String reason, boolean forced,
+                          Registration registration, Set<Integer> skip) {
+        ClusterState state = monitor.state();
+        String id = audit.id();
+        Map<String, List<String>> during = new LinkedHashMap<>(state.roles());
+        during.put(writerRole, List.of());
         GtidPosition oldBefore = change.from().map(f -> positionBefore(change, f)).orElse(null);
         if (oldBefore != null) {
             audit.position(true, change.from().get(), oldBefore.toString());
@@ -126,15 +232,13 @@ final class WriterChanges {
             };
             Map<String, List<String>> roles = new LinkedHashMap<>(state.roles());
             roles.put(writerRole, List.of(change.to()));
-            java.util.Set<String> down = new java.util.HashSet<>();
-            monitor.lastObservation().values().stream().filter(o -> !o.sqlOk()).forEach(o -> down.add(o.host()));
-            down.remove(change.to());
             long epoch = state.epoch() + 1;
             // held connections go to the new writer the moment it is writable, not after the replicas moved
-            runner.run(change, audit, forced, new StepRunner.Context(down, hold,
-                    () -> routes.publish(roles, false, epoch)));
+            runner.run(change, audit, forced, context(change, hold, () -> routes.publish(roles, false, epoch)),
+                    skip, registration);
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
             monitor.commit(state);
+            registration.clear(); // after the commit: a monitor that dies in between finds the change committed
             long ms = Duration.between(audit.started(), clock.instant()).toMillis();
             routes.publish(state.roles(), false, state.epoch());
             log.warn("[{}] {} done in {} ms: {} is the writer (epoch {})", id, change.kind(), ms, change.to(),
@@ -148,15 +252,96 @@ final class WriterChanges {
             audit.finish(false, e.getMessage(), clock.instant());
             log.error("[{}] {} abandoned: {}", id, change.kind(), e.getMessage());
         } finally {
+            registration.clear(); // finished, rolled back or abandoned: nothing is left for the next monitor
             MDC.remove("recovery");
             routes.publish(monitor.state().roles(), false, monitor.state().epoch());
-            try {
-                journal.audit(StatusView.recovery(audit));
-            } catch (IOException e) {
-                log.error("cannot append to the audit log: {}", e.getMessage());
+            appendAudit(audit);
+        }
+    }
+
+    /** The step runner's context: the hosts that failed this round's checks (but the new writer), the callbacks. */
+    private StepRunner.Context context(WriterChange change, StepRunner.BeforeChanges hold, Runnable promoted) {
+        java.util.Set<String> down = new java.util.HashSet<>();
+        monitor.lastObservation().values().stream().filter(o -> !o.sqlOk()).forEach(o -> down.add(o.host()));
+        down.remove(change.to());
+        return new StepRunner.Context(down, hold, promoted);
+    }
+
+    private void remember(RecoveryRecord audit) {
+        synchronized (recoveries) {
+            recoveries.addFirst(audit);
+            while (recoveries.size() > KEPT_RECOVERIES) {
+                recoveries.removeLast();
             }
         }
-        return audit;
+    }
+
+    private void appendAudit(RecoveryRecord audit) {
+        try {
+            journal.audit(StatusView.recovery(audit));
+        } catch (IOException e) {
+            log.error("cannot append to the audit log: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A change's registration in the state store: written before the first step, again after every step that
+     * succeeded and when the rollback starts (durably: write, fsync, rename), removed once the change is over.
+     * Thread-safe: the steps after a promotion report from their own threads.
+     */
+    private final class Registration implements StepRunner.Progress {
+        private ChangeRecord record;
+        private boolean cleared;
+
+        Registration(ChangeRecord record) {
+            this.record = record;
+        }
+
+        synchronized void register() throws IOException {
+            store.saveChange(record);
+        }
+
+        @Override
+        public void finished(int index, Step step, boolean ok) {
+            synchronized (this) {
+                if (cleared) {
+                    return;
+                }
+                if (ok) {
+                    record = record.withDone(index); // a failed best-effort step is tried again by a resume
+                    save();
+                }
+            }
+            FaultInjection.afterStep(record.id(), index, step);
+        }
+
+        @Override
+        public synchronized void rollingBack() {
+            record = record.withRollbackStarted();
+            save();
+        }
+
+        synchronized void clear() {
+            if (cleared) {
+                return;
+            }
+            cleared = true;
+            try {
+                store.clearChange();
+            } catch (IOException e) {
+                log.error("[{}] cannot remove the registered change {}: {}", record.id(), store.changeFile(),
+                        e.getMessage());
+            }
+        }
+
+        private void save() {
+            try {
+                store.saveChange(record);
+            } catch (IOException e) {
+                // the change goes on; a monitor that dies now runs the step again, which is safe
+                log.error("[{}] cannot record progress in {}: {}", record.id(), store.changeFile(), e.getMessage());
+            }
+        }
     }
 
     /**

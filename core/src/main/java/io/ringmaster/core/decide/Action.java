@@ -69,4 +69,16 @@ public sealed interface Action {
             return OnFailure.GO_ON;
         }
     }
+
+    /**
+     * Stops replication on {@code host} from {@code source} and forgets the link ({@code STOP SLAVE; RESET SLAVE
+     * ALL}): a writer adopted at start-up must not replicate from a host that is not ONLINE (a dead old writer's
+     * binary log would flow into it when it came back). On success the executor removes {@code host}'s source from
+     * the state; the ring is healed later, once {@code source} is ONLINE again.
+     */
+    record Detach(String host, String source, String reason) implements Action {
+        public OnFailure onFailure() {
+            return OnFailure.GO_ON;
+        }
+    }
 }

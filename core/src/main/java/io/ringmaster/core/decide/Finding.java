@@ -151,4 +151,60 @@ public sealed interface Finding {
             return "repair with 'ringmaster sync --table T --to HOST', then the next checksum clears it";
         }
     }
+
+    // ---- issue 9 item 6: a cluster without a writer, a topology that does not match the state -----------------
+
+    /**
+     * The cluster has no writer at the end of a round and no writer change is under way: why, which host holds the
+     * most of each GTID domain (its {@code gtid_current_pos}, or the last one seen when it does not answer), and the
+     * command that would restore service.
+     *
+     * @param host          the host the command acts on, "" when none
+     * @param why           why no writer was chosen, one line
+     * @param mostPerDomain GTID domain to the host(s) holding the most of it and their position, e.g.
+     *                      {@code "db1 (1-1-12)"}; may be empty when no host was ever seen
+     * @param command       the command that would restore service, e.g. {@code ringmaster set-online db1}
+     */
+    record NoWriter(String host, String why, java.util.Map<Long, String> mostPerDomain, String command)
+            implements Finding {
+        public NoWriter {
+            mostPerDomain = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(mostPerDomain));
+        }
+
+        public String summary() {
+            StringBuilder b = new StringBuilder("no writer: ").append(why).append("; most transactions:");
+            if (mostPerDomain.isEmpty()) {
+                b.append(" unknown (no host seen yet)");
+            }
+            mostPerDomain.forEach((d, h) -> b.append(" domain ").append(d).append(' ').append(h).append(';'));
+            if (b.charAt(b.length() - 1) == ';') {
+                b.setLength(b.length() - 1);
+            }
+            return b.toString();
+        }
+
+        public String howToClear() {
+            return "restore service with '" + command + "'";
+        }
+    }
+
+    /**
+     * At start-up a host replicates from somewhere else than the state says, and the monitor cannot repair it now
+     * (the source the state names does not answer or is not ONLINE).
+     *
+     * @param host     the replica
+     * @param observed the host it replicates from now ("" when it replicates from nobody or an unknown server)
+     * @param expected the source the state names
+     */
+    record TopologyMismatch(String host, String observed, String expected, String why) implements Finding {
+        public String summary() {
+            return host + " replicates from " + (observed.isEmpty() ? "nobody known" : observed) + ", the state says "
+                    + expected + ": " + why;
+        }
+
+        public String howToClear() {
+            return "bring " + expected + " back ONLINE (the monitor then repoints " + host + "), or repoint " + host
+                    + " by hand";
+        }
+    }
 }

@@ -79,17 +79,19 @@ public final class RoundDecider {
             firstLook(r);
             if (r.state.mode() != MonitorMode.PASSIVE) {
                 r.state = r.state.withRoles(RoleAssigner.assign(config, r.state).roles());
+                StartupTopology.check(config, r.state, observations, r.state.holder(writerRole), r.actions,
+                        r.findings);
             }
-            return r.decision(step);
+            return finish(r, step);
         }
         leaveWaitMode(r);
         if (r.state.mode() == MonitorMode.PASSIVE) {
-            return r.decision(step);
+            return finish(r, step);
         }
         RoleAssigner.Assignment a = RoleAssigner.assign(config, r.state);
         r.state = r.state.withRoles(a.roles());
         if (a.writerNeeded() && changeWriter(r, prevWriter.or(facts::strandedWriter))) {
-            return r.decision(step); // the rest waits for the next round, which sees the new writer
+            return finish(r, step); // the rest waits for the next round, which sees the new writer
         }
         Optional<String> writer = r.state.holder(writerRole);
         reassertReadOnly(r, writer);
@@ -99,6 +101,26 @@ public final class RoundDecider {
         }
         writer.map(observations::get).filter(o -> o.sqlOk() && !o.readOnly())
                 .ifPresent(o -> r.actions.add(new Action.WriteHeartbeat(o.host(), o.serverId())));
+        return finish(r, step);
+    }
+
+    /**
+     * The decision, with a {@link Finding.NoWriter} when the cluster is left without a writer: unless this round
+     * starts the first attempt at a writer change (a retry, after an attempt that was abandoned or vetoed, carries
+     * it), and on the first round only when no master could be promoted by the next one.
+     */
+    private Decision finish(Round r, StateMachine.Step step) {
+        boolean changing = r.actions.stream().anyMatch(a -> a instanceof Action.ChangeWriter);
+        boolean retry = changing && r.facts.strandedWriter().isPresent();
+        boolean promotableNext = r.state.mode() == MonitorMode.ACTIVE && config.masters().stream()
+                .anyMatch(m -> onlineAndAnswering(r, m.name()));
+        if (!writerRole.isEmpty() && r.state.holder(writerRole).isEmpty() && (!changing || retry)
+                && !(r.facts.firstRound() && promotableNext)) {
+            List<Finding> causes = new ArrayList<>(r.findings);
+            String retried = retry ? "the last writer change from " + r.facts.strandedWriter().get()
+                    + " did not finish (see ringmaster recoveries); retrying" : "";
+            r.findings.add(NoWriterAnalysis.analyze(config, r.state, r.obs, r.facts.lastGood(), causes, retried));
+        }
         return r.decision(step);
     }
 

@@ -101,6 +101,11 @@ class RoundDecisionGoldenTest {
                 case Action.Fence f -> { }
                 case Action.MakeWritable m -> { }
                 case Action.WriteHeartbeat h -> { }
+                case Action.Detach dt -> {
+                    Map<String, String> sources = new LinkedHashMap<>(state.sources());
+                    sources.remove(dt.host());
+                    state = state.withSources(sources);
+                }
             }
         }
 
@@ -313,5 +318,68 @@ class RoundDecisionGoldenTest {
         s.advance(1000).round(with("db2", dead, "r2", lostIo()), f -> f);
         Decision d = s.advance(4000).round(with("db2", dead, "r2", lostIo()), f -> f);
         assertGolden("orphan-replica-rescued", d);
+    }
+
+    // ---- issue 9 item 6: no writer, and the first look at a writer a dead monitor left half-done ---------------
+
+    @Test
+    void bothMastersRestartedLeaveNoWriterWithTheCommandThatRestoresService() throws IOException {
+        Sim s = pair();
+        UnaryOperator<Obs> dead = o -> o.refused("refused");
+        s.advance(100).round(with("db1", dead, "db2", dead, "r1", lostIo(), "r2", lostIo()), f -> f);
+        // both come back with a fresh uptime: restarted, so they wait in AWAITING_RECOVERY; db1 holds the most
+        UnaryOperator<Obs> db1Back = o -> o.uptime(5).pos("1-1-12").readOnly(true);
+        UnaryOperator<Obs> db2Back = o -> o.uptime(5).pos("1-1-11").readOnly(true);
+        Decision d = s.advance(5000).round(with("db1", db1Back, "db2", db2Back), f -> f);
+        assertGolden("no-writer-both-masters-restarted", d);
+        assertThat(d.findings()).filteredOn(f -> f instanceof Finding.NoWriter).singleElement()
+                .satisfies(f -> assertThat(((Finding.NoWriter) f).command()).isEqualTo("ringmaster set-online db1"));
+    }
+
+    @Test
+    void firstRoundDetachesAnAdoptedWriterFromTheDeadOldWriterAndRepointsReplicas() throws IOException {
+        // saved state: db1 was the writer and is HARD_OFFLINE; the dead monitor had promoted db2 but not moved links
+        Sim s = pair();
+        UnaryOperator<Obs> dead = o -> o.refused("refused");
+        s.advance(100).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
+        Sim restarted = new Sim(TestClusters.pair());
+        restarted.state = s.state.withRoles(Map.of("writer", List.of(), "reader", List.of("db2", "r2")))
+                .withSources(Map.of("db2", "db1", "db1", "db2", "r1", "db2", "r2", "db2"));
+        restarted.now = s.now.plusMillis(2000);
+        RingmasterConfig cfg = restarted.config;
+        Decision d = restarted.round(with("db1", dead,
+                        "db2", (UnaryOperator<Obs>) o -> o.readOnly(false).replicatingFrom(cfg.host("db1"))
+                                .threads(false, false),
+                        "r1", (UnaryOperator<Obs>) o -> o.replicatingFrom(cfg.host("db1")).threads(false, true)),
+                f -> new RoundFacts(true, f.distrust(), f.strandedWriter(), f.lastGood(), f.errant(),
+                        f.failoverBlocked()));
+        assertGolden("first-round-adopted-writer-detached", d);
+    }
+
+    @Test
+    void firstRoundReportsAReplicaOffTopologyItCannotRepair() throws IOException {
+        Sim s = pair();
+        RingmasterConfig cfg = s.config;
+        // r2 should follow db2, but db2 is down: r2 reads from db1 and the monitor cannot put it back now
+        s.state = s.state.withSources(Map.of("db1", "db2", "db2", "db1", "r1", "db1", "r2", "db2"));
+        Decision d = s.advance(1000).round(with("db2", (UnaryOperator<Obs>) o -> o.refused("refused"),
+                        "r2", (UnaryOperator<Obs>) o -> o.replicatingFrom(cfg.host("db1"))),
+                f -> new RoundFacts(true, f.distrust(), f.strandedWriter(), f.lastGood(), f.errant(),
+                        f.failoverBlocked()));
+        assertGolden("first-round-replica-off-topology", d);
+    }
+
+    @Test
+    void aRetriedFailoverCarriesNoWriterWithTheForcedMove() throws IOException {
+        Sim s = pair();
+        UnaryOperator<Obs> dead = o -> o.refused("refused");
+        Decision first = s.advance(100).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertThat(first.findings()).as("the first attempt is under way: no finding yet")
+                .noneMatch(f -> f instanceof Finding.NoWriter);
+        // the executor abandoned it (say db2 did not apply its relay log in time): no writer, db1 stranded
+        s.state = first.state();
+        s.stranded = first.strandedWriter();
+        Decision d = s.advance(1000).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertGolden("no-writer-failover-retried", d);
     }
 }
