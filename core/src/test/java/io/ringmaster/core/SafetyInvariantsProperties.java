@@ -283,6 +283,10 @@ class SafetyInvariantsProperties {
                 case Action.MakeWritable m -> assertThat(state.holder("writer")).as("writable non-writer%n%s", log)
                         .contains(m.host());
                 case Action.WriteHeartbeat h -> assertThat(state.holder("writer")).contains(h.host());
+                case Action.ChangeRing c -> {
+                    state = c.change().applyTo(state);
+                    log.append("  ").append(c.change().describe()).append('\n');
+                }
             }
         }
 
