@@ -65,49 +65,61 @@ final class RingHealing {
             return new Result(state, actions, notes, moving);
         }
         Ring ring = ringOf(config, state);
-        if (state.ring().order().isEmpty()) {
-            state = state.withRing(ring);
-        }
-        ClusterState s = state;
-        Predicate<String> live = m -> live(s, obs, m);
         for (String m : ring.order()) {
             if (ring.isOut(m) || writer.filter(m::equals).isPresent() || stranded.filter(m::equals).isPresent()) {
                 continue;
             }
             HostRecord rec = state.host(m);
-            if (rec == null || (rec.state() != HostState.HARD_OFFLINE && rec.state() != HostState.AWAITING_RECOVERY)) {
-                continue;
-            }
-            if (readers(config, state, m, true).isEmpty() && !hasReplicas(config, state, m)) {
+            if (rec != null && (rec.state() == HostState.HARD_OFFLINE || rec.state() == HostState.AWAITING_RECOVERY)
+                    && readers(config, state, m, true).isEmpty() && readers(config, state, m, false).isEmpty()) {
                 // a writer failover already repointed the masters that read from it: record that it is out
                 ring = ring.cutOut(m);
                 notes.add("ring: " + m + " is out of the ring (nobody replicates from it); set-online puts it back");
-                continue;
-            }
-            if (rec.state() == HostState.HARD_OFFLINE && obs.get(m) != null && !obs.get(m).sqlOk()
-                    && WriterAnalysis.analyze(config, state, obs, m) instanceof WriterAnalysis.Dead dead) {
-                RingChange close = close(config, state, ring, m, writer, live);
-                actions.add(new Action.ChangeRing(close, "master " + m + " is HARD_OFFLINE: " + rec.reason() + "; "
-                        + dead.summary().replaceFirst("^writer ", "")));
-                close.newSources().keySet().stream().filter(h -> !config.host(h).isMaster()).forEach(moving::add);
             }
         }
         state = state.withRing(ring);
+        // each change is planned on the topology the changes before it in this round leave, so that two masters
+        // dead at once close the ring consistently; a rejoin waits for a round without a close
+        ClusterState planned = state;
+        for (String m : ring.order()) {
+            HostRecord rec = state.host(m);
+            if (planned.ring().isOut(m) || writer.filter(m::equals).isPresent()
+                    || stranded.filter(m::equals).isPresent() || rec == null || rec.state() != HostState.HARD_OFFLINE
+                    || obs.get(m) == null || obs.get(m).sqlOk()) {
+                continue;
+            }
+            if (WriterAnalysis.analyze(config, planned, obs, m) instanceof WriterAnalysis.Dead dead) {
+                ClusterState p = planned;
+                RingChange close = close(config, p, m, writer, h -> live(p, obs, h));
+                actions.add(new Action.ChangeRing(close, "master " + m + " is HARD_OFFLINE: " + rec.reason() + "; "
+                        + dead.summary().replaceFirst("^writer ", "")));
+                close.newSources().keySet().stream().filter(h -> !config.host(h).isMaster()).forEach(moving::add);
+                planned = close.applyTo(planned);
+            }
+        }
+        if (!actions.isEmpty()) {
+            return new Result(state, actions, notes, moving);
+        }
         for (String m : ring.outOfRing()) {
             HostRecord rec = state.host(m);
             HostObservation o = obs.get(m);
             if (rec != null && rec.state() == HostState.ONLINE && o != null && o.sqlOk()) {
-                rejoin(config, state, ring, m, live).ifPresentOrElse(c -> {
-                    actions.add(new Action.ChangeRing(c, m + " is ONLINE again: back to its place in the ring"));
-                    c.newSources().keySet().stream().filter(h -> !config.host(h).isMaster()).forEach(moving::add);
-                }, () -> { });
+                ClusterState p = planned;
+                Optional<RingChange> c = rejoin(config, p, m, h -> live(p, obs, h));
+                if (c.isPresent()) {
+                    actions.add(new Action.ChangeRing(c.get(), m + " is ONLINE again: back to its place in the ring"));
+                    c.get().newSources().keySet().stream().filter(h -> !config.host(h).isMaster())
+                            .forEach(moving::add);
+                    break; // one at a time: the next rejoin is planned on the ring this one leaves
+                }
             }
         }
         return new Result(state, actions, notes, moving);
     }
 
-    private static RingChange close(RingmasterConfig config, ClusterState state, Ring ring, String dead,
+    private static RingChange close(RingmasterConfig config, ClusterState state, String dead,
                                     Optional<String> writer, Predicate<String> live) {
+        Ring ring = state.ring();
         Optional<String> up = ring.upstreamOf(dead, live);
         List<String> downs = readers(config, state, dead, true).stream().filter(live).toList();
         List<RingStep> steps = new ArrayList<>();
@@ -132,8 +144,9 @@ final class RingHealing {
         return new RingChange(RingChange.Kind.CLOSE, dead, steps, sources, ring.cutOut(dead));
     }
 
-    private static Optional<RingChange> rejoin(RingmasterConfig config, ClusterState state, Ring ring, String m,
+    private static Optional<RingChange> rejoin(RingmasterConfig config, ClusterState state, String m,
                                                Predicate<String> live) {
+        Ring ring = state.ring();
         Optional<String> up = ring.upstreamOf(m, live);
         Optional<String> down = ring.downstreamOf(m, live);
         if (up.isEmpty() || down.isEmpty()) {
@@ -158,10 +171,6 @@ final class RingHealing {
     private static List<String> readers(RingmasterConfig config, ClusterState state, String host, boolean masters) {
         return config.hosts().stream().filter(h -> h.isMaster() == masters && !h.name().equals(host)
                 && host.equals(state.sources().get(h.name()))).map(HostConfig::name).toList();
-    }
-
-    private static boolean hasReplicas(RingmasterConfig config, ClusterState state, String host) {
-        return !readers(config, state, host, false).isEmpty();
     }
 
     /** In the ring and able to act: answering this round, neither down nor waiting for recovery. */
