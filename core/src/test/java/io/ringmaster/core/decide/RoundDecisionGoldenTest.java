@@ -373,6 +373,23 @@ class RoundDecisionGoldenTest {
     }
 
     @Test
+    void oldWriterOfARingFailoverRejoinsAtItsPlaceAfterSetOnline() throws IOException {
+        Sim s = ring(3);
+        UnaryOperator<Obs> refused = o -> o.refused("refused");
+        Decision failover = s.advance(100).round(with("db1", refused, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertThat(failover.actions()).anyMatch(a -> a instanceof Action.ChangeWriter);
+        Decision after = s.advance(1000).round(with("db1", refused), f -> f);
+        assertThat(after.state().ring().outOfRing()).as(after.notes().toString()).containsExactly("db1");
+        s.advance(1000).round(with("db1", (UnaryOperator<Obs>) o -> o.uptime(1)), f -> f);
+        s.state = s.decider.machine().setOnline(s.state, "db1", s.now);
+        Decision d = s.advance(1000).round(Map.of(), f -> f);
+        assertGolden("ring-old-writer-rejoins", d);
+        s.advance(1000).round(Map.of(), f -> f);
+        assertThat(s.state.sources()).isEqualTo(Planner.initialSources(s.config));
+        assertThat(s.state.holder("writer")).contains("db2");
+    }
+
+    @Test
     void deadRingMemberComesBackWaitsThenRejoinsAtItsPlace() throws IOException {
         Sim s = ring(3);
         s.advance(100).round(with("db2", (UnaryOperator<Obs>) o -> o.refused("refused"),
