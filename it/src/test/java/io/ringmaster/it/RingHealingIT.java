@@ -32,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code set-online} puts it back at its old place, after which every host converges to the same GTID position.
  */
 class RingHealingIT {
-    /** Bound on how stale a role holder may be: max_backlog (10 s) would be the rule; a crash must do far better. */
-    private static final long STALE_LIMIT_MS = 10_000;
+    /**
+     * Bound on how long a role holder may lack the writer's transactions: max_backlog (10 s) plus the trap period
+     * (2 s) during which a check must fail before it counts, the state machine's rule. A crash does far better.
+     */
+    private static final long STALE_LIMIT_MS = 12_000;
 
     @Test
     void ringOfThreeClosesAroundAKilledMasterAndTakesItBack(@TempDir Path dir) throws Exception {
@@ -157,6 +160,62 @@ class RingHealingIT {
         }
     }
 
+    @Test
+    void frozenRingMemberIsClosedAroundOnceItsDownstreamLosesIt(@TempDir Path dir) throws Exception {
+        // a hung server (SIGSTOP): the monitor's checks time out (trap period), and db3's IO thread notices only
+        // after slave_net_timeout; until both, db3 may serve what it has, within max_backlog. With replicas: without
+        // them db2 is db1's only semi-synchronous replica, and db1's commits (and the monitor's heartbeat writes,
+        // which hold its rounds up) wait rpl_semi_sync_master_timeout (10 s) once db2 is frozen
+        try (Cluster c = Cluster.ring(dir, 28200, 3, 1).startMonitor()) {
+            HostConfig w = c.host("db1");
+            RouterLoad.prepare(w.port(), c.config.monitorUser());
+            List<Long> acked;
+            Staleness watch = new Staleness(c);
+            try (RouterLoad load = new RouterLoad(w.port(), c.config.monitorUser(), Duration.ofSeconds(2)).start()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledged().size() > 300);
+                watch.start();
+                long frozenAt = System.nanoTime();
+                c.sandbox.freeze("db2");
+                try {
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                            c.monitor.state().ring().isOut("db2")
+                                    && "db1".equals(c.monitor.state().sources().get("db3")));
+                    long closedMs = (System.nanoTime() - frozenAt) / 1_000_000;
+                    await().atMost(Duration.ofSeconds(20)).until(() -> watch.fresh("db3"));
+                    long freshMs = (System.nanoTime() - frozenAt) / 1_000_000;
+                    System.out.printf("RING-HEAL-FREEZE freeze db2 -> ring closed (db3<-db1) in %d ms; "
+                            + "db3 fresh again after %d ms; worst staleness of a reader-role holder %d ms (%s); db3 "
+                            + "lost its role: %s, db5: %s%n", closedMs, freshMs, watch.worstMs(), watch.worstHost(),
+                            watch.dropped("db3"), watch.dropped("db5"));
+                    assertReadsFrom(c, "db3", "db1");
+                    // db5 moves under db3 with the ring, or under the writer first when its own IO thread gave the
+                    // frozen db2 up before db3's did (the orphan rescue)
+                    await().atMost(Duration.ofSeconds(10)).until(() ->
+                            List.of("db1", "db3").contains(c.monitor.state().sources().get("db5")));
+                    assertReadsFrom(c, "db5", c.monitor.state().sources().get("db5"));
+                    System.out.printf("RING-HEAL-FREEZE db5 under %s%n", c.monitor.state().sources().get("db5"));
+                } finally {
+                    c.sandbox.thaw("db2");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        c.monitor.state().host("db2").state() == HostState.AWAITING_RECOVERY);
+                assertThat(c.monitor.state().ring().isOut("db2")).isTrue();
+                c.monitor.setOnline("db2");
+                await().atMost(Duration.ofSeconds(60)).until(() -> !c.monitor.state().ring().isOut("db2")
+                        && "db2".equals(c.monitor.state().sources().get("db3")));
+                assertReadsFrom(c, "db3", "db2");
+                assertReadsFrom(c, "db5", "db2");
+                Thread.sleep(1000);
+                watch.close();
+                load.close();
+                acked = load.acknowledged();
+            }
+            assertThat(watch.worstMs()).as("stalest reader-role holder (%s)", watch.worstHost())
+                    .isLessThan(STALE_LIMIT_MS);
+            assertConverged(c, acked);
+        }
+    }
+
     /** The host's replication link reads from {@code source} with both threads running (waits up to 10 s). */
     private static void assertReadsFrom(Cluster c, String host, String source) {
         HostConfig s = c.host(source);
@@ -203,13 +262,19 @@ class RingHealingIT {
     }
 
     /**
-     * Samples, every 100 ms, how stale each holder of the reader role is: the time since the newest row of the write
-     * load it has, minus the writer's own ({@code MAX(at)}, written by the writer's clock, on the same machine), while the load writes every
-     * few milliseconds. Remembers the worst value seen of a host while it held the role.
+     * Samples, every 100 ms, how long each holder of the reader role has lacked one of the writer's transactions:
+     * the writer's gtid_binlog_pos in its own domain is sampled with the time; a host at sequence {@code s} lacks
+     * transaction {@code s + 1}, which the writer had since the first sample that showed it (so the figure is at most
+     * one sampling period late). A commit the writer itself holds back (semi-synchronous wait) is not counted before
+     * the writer shows it. Remembers the worst value seen of a host that still held the role after the sample.
      */
     private static final class Staleness implements AutoCloseable {
         private final Cluster c;
         private final Map<String, Long> latest = new ConcurrentHashMap<>();
+        private final io.ringmaster.mysql.SqlActions quick;
+        private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+        private final java.util.TreeMap<Long, Long> firstSeenAt = new java.util.TreeMap<>(); // writer seq -> nanos
+        private volatile List<String> holders = List.of();
         private volatile long worst;
         private volatile String worstHost = "-";
         private volatile boolean running = true;
@@ -217,6 +282,9 @@ class RingHealingIT {
 
         Staleness(Cluster c) {
             this.c = c;
+            // a frozen host must not hold the sampling up for long
+            this.quick = new io.ringmaster.mysql.SqlActions(io.ringmaster.mysql.MariaDbDialect.INSTANCE,
+                    c.config.monitorUser(), c.config.replicationUser(), Duration.ofMillis(500));
             this.thread = new Thread(this::loop, "ring-it-staleness");
             this.thread.setDaemon(true);
         }
@@ -232,39 +300,49 @@ class RingHealingIT {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long writerStale;
+                long domain;
                 try {
-                    writerStale = stale(c.host(c.writer().orElseThrow()));
+                    HostConfig w = c.host(c.writer().orElseThrow());
+                    domain = Long.parseLong(quick.queryString(w, "SELECT @@gtid_domain_id"));
+                    long seq = quick.binlogPosition(w).seq(domain);
+                    long t = System.nanoTime();
+                    if (firstSeenAt.isEmpty() || firstSeenAt.lastKey() < seq) {
+                        firstSeenAt.put(seq, t);
+                    }
                 } catch (SQLException | RuntimeException e) {
                     continue;
                 }
-                for (String h : c.monitor.state().holders("reader")) {
-                    HostConfig host = c.host(h);
+                List<String> now = c.monitor.state().holders("reader");
+                holders.stream().filter(h -> !now.contains(h)).forEach(dropped::add);
+                holders = now;
+                for (String h : now) {
                     try {
-                        // minus the writer's own: a pause of the load is no staleness of the replicas
-                        long stale = Math.max(0, stale(host) - writerStale);
+                        long has = quick.currentPosition(c.host(h)).seq(domain);
+                        long t = System.nanoTime();
+                        // the first sample at which the writer had more than this host
+                        Map.Entry<Long, Long> lacks = firstSeenAt.higherEntry(has);
+                        long stale = lacks == null ? 0 : (t - lacks.getValue()) / 1_000_000;
                         latest.put(h, stale);
-                        // count it only if the host still holds the role after the sample
                         if (stale > worst && c.monitor.state().holders("reader").contains(h)) {
                             worst = stale;
                             worstHost = h;
                         }
                     } catch (SQLException | RuntimeException e) {
-                        latest.remove(h); // dead: clients cannot read stale data from it either
+                        latest.remove(h); // dead or frozen: clients cannot read stale data from it either
                     }
                 }
             }
-        }
-
-        private long stale(HostConfig host) throws SQLException {
-            return Long.parseLong(c.sql.queryString(host, "SELECT CAST((UNIX_TIMESTAMP(NOW(6)) - COALESCE(MAX(at), 0))"
-                    + " * 1000 AS SIGNED) FROM " + RouterLoad.TABLE));
         }
 
         /** The host was sampled less than a second behind the writer. */
         boolean fresh(String host) {
             Long s = latest.get(host);
             return s != null && s < 1000;
+        }
+
+        /** The host lost the reader role at some point while sampled. */
+        boolean dropped(String host) {
+            return dropped.contains(host);
         }
 
         long worstMs() {

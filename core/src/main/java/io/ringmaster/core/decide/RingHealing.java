@@ -26,8 +26,9 @@ import java.util.function.Predicate;
  * once that upstream has what it has); its replicas move under its downstream master (in a pair: the other
  * master). A master a writer failover left out of the ring (nobody replicates from it any more) is recorded out of
  * it too. A master that is out of the ring and ONLINE again (after {@code set-online}) rejoins at its old place:
- * it replicates from its upstream, its downstream moves under it once it has caught up, and its configured
- * replicas move back under it. Pure and thread-safe.
+ * first it replicates from its upstream (a plain repoint, when it does not already), then, once its lag is within
+ * max_backlog, its downstream moves under it as soon as it has what the downstream has, and its configured replicas
+ * move back under it. Pure and thread-safe.
  */
 final class RingHealing {
     private RingHealing() {}
@@ -105,7 +106,20 @@ final class RingHealing {
             HostObservation o = obs.get(m);
             if (rec != null && rec.state() == HostState.ONLINE && o != null && o.sqlOk()) {
                 ClusterState p = planned;
-                Optional<RingChange> c = rejoin(config, p, m, h -> live(p, obs, h));
+                Predicate<String> live = h -> live(p, obs, h);
+                Optional<String> up = p.ring().upstreamOf(m, live);
+                if (up.isPresent() && !readsFrom(config, o, up.get())) {
+                    // first it catches up from its upstream; its downstream moves under it in a later round, so
+                    // that the wait for it (bounded, in the round) is short
+                    actions.add(new Action.Repoint(m, up.get(), "rejoin the ring: " + m + " catches up from "
+                            + up.get() + " before " + p.ring().downstreamOf(m, live).orElse("its downstream")
+                            + " moves under it"));
+                    break;
+                }
+                if (up.isPresent() && o.lag().filter(l -> l.compareTo(config.monitor().maxBacklog()) > 0).isPresent()) {
+                    continue; // still catching up
+                }
+                Optional<RingChange> c = rejoin(config, p, m, live);
                 if (c.isPresent()) {
                     actions.add(new Action.ChangeRing(c.get(), m + " is ONLINE again: back to its place in the ring"));
                     c.get().newSources().keySet().stream().filter(h -> !config.host(h).isMaster())
@@ -154,8 +168,10 @@ final class RingHealing {
         }
         List<RingStep> steps = new ArrayList<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        steps.add(new RingStep.Repoint(m, up.get()));
-        sources.put(m, up.get());
+        if (!up.get().equals(state.sources().get(m))) {
+            steps.add(new RingStep.Repoint(m, up.get()));
+            sources.put(m, up.get());
+        }
         steps.add(new RingStep.MoveUnder(down.get(), m, true));
         sources.put(down.get(), m);
         for (HostConfig r : config.replicasOf(m)) {
@@ -165,6 +181,12 @@ final class RingHealing {
             }
         }
         return Optional.of(new RingChange(RingChange.Kind.REJOIN, m, steps, sources, ring.putBack(m)));
+    }
+
+    /** The observation shows {@code o}'s host replicating from {@code source} with both threads running. */
+    private static boolean readsFrom(RingmasterConfig config, HostObservation o, String source) {
+        HostConfig s = config.host(source);
+        return o.replication().filter(l -> l.readsFrom(s.address(), s.port()) && l.threadsRunning()).isPresent();
     }
 
     /** Hosts (masters or replicas) the state says replicate from {@code host}, in configuration order. */

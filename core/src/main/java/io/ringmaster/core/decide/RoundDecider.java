@@ -321,11 +321,19 @@ public final class RoundDecider {
         return ring.moving();
     }
 
-    /** A replica whose master is HARD_OFFLINE moves under the writer, so it keeps receiving changes. */
+    /**
+     * A replica whose master is HARD_OFFLINE moves under the writer, so it keeps receiving changes; not while its
+     * own IO thread still runs (it still receives from its master, which only the monitor lost, or which is frozen
+     * and not yet given up: the ring change moves it once the master is confirmed dead).
+     */
     private void rescueOrphans(Round r, String writer, Set<String> moving) {
         r.state.sources().forEach((host, source) -> {
             HostRecord src = r.state.host(source);
+            HostObservation o = r.obs.get(host);
+            boolean stillConnected = o != null && o.sqlOk()
+                    && o.replication().filter(io.ringmaster.core.observe.ReplicaLink::ioRunning).isPresent();
             if (!config.host(host).isMaster() && !source.equals(writer) && src != null && !moving.contains(host)
+                    && !stillConnected
                     && src.state() == HostState.HARD_OFFLINE) {
                 r.actions.add(new Action.Repoint(host, writer, "its master " + source + " is HARD_OFFLINE"));
             }
