@@ -294,6 +294,10 @@ class SafetyInvariantsProperties {
                     state = state.withSources(sources);
                     log.append("  detach ").append(d.host()).append(" from ").append(d.source()).append('\n');
                 }
+                case Action.ChangeRing c -> {
+                    state = c.change().applyTo(state);
+                    log.append("  ").append(c.change().describe()).append('\n');
+                }
             }
         }
 

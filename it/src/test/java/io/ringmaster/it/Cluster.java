@@ -50,6 +50,12 @@ final class Cluster implements AutoCloseable {
                 .withTopology(2, replicas).withExtraConfig(extraConfig)));
     }
 
+    /** Brings up a ring of {@code masters} masters with {@code replicas} replicas each. */
+    static Cluster ring(Path dir, int basePort, int masters, int replicas) {
+        return new Cluster(Sandbox.up(SandboxSpec.of(dir.resolve("sandbox")).withBasePort(basePort)
+                .withTopology(masters, replicas)));
+    }
+
     /** Rewrites the sandbox's config file (e.g. a shorter catch-up timeout) and reloads it. */
     Cluster editConfig(UnaryOperator<String> edit) throws Exception {
         Path f = sandbox.configFile();

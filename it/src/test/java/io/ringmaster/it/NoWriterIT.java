@@ -26,7 +26,11 @@ class NoWriterIT {
                     "INSERT INTO nowriter.t VALUES (1), (2)");
             c.sandbox.kill("db2");
             c.sandbox.kill("db1");
-            await().atMost(Duration.ofSeconds(20)).until(() -> c.writer().isEmpty() && noWriter(c).isPresent());
+            // both seen down before they come back (a restart quicker than a check is another story: Uptime has a
+            // granularity of a second)
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.writer().isEmpty() && noWriter(c).isPresent()
+                    && c.monitor.state().host("db1").state() == HostState.HARD_OFFLINE
+                    && c.monitor.state().host("db2").state() == HostState.HARD_OFFLINE);
             c.sandbox.start("db2");
             c.sandbox.start("db1");
             await().atMost(Duration.ofSeconds(30)).until(() ->

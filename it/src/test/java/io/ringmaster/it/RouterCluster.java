@@ -40,7 +40,15 @@ final class RouterCluster implements AutoCloseable {
      * @param routerKeys extra {@code router:} keys, one per line, indented by two spaces (may be empty)
      */
     static RouterCluster up(Path dir, int basePort, String routerKeys) throws Exception {
-        Cluster c = Cluster.up(dir, basePort, 1);
+        return up(Cluster.up(dir, basePort, 1), routerKeys);
+    }
+
+    /** The same on a ring of {@code masters} masters with {@code replicas} replicas each (at least 4 hosts). */
+    static RouterCluster ring(Path dir, int basePort, int masters, int replicas, String routerKeys) throws Exception {
+        return up(Cluster.ring(dir, basePort, masters, replicas), routerKeys);
+    }
+
+    private static RouterCluster up(Cluster c, String routerKeys) throws Exception {
         RouterCluster rc = new RouterCluster(c);
         try {
             c.editConfig(y -> y.substring(0, y.indexOf("router:\n")) + "router:\n" + routerKeys + "  listeners:\n"

@@ -51,6 +51,7 @@ public final class Monitor implements AutoCloseable {
     private final RoundDecider decider;
     private final WriterChanges changes;
     private final RoundActions actions;
+    private final RingChanges rings;
     private final OperatorCommands commands;
     private final HostProbe probe;
     private final SqlActions sql;
@@ -138,7 +139,8 @@ public final class Monitor implements AutoCloseable {
         this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view, store);
         this.unfinished = store.loadChange().orElse(null); // finished or rolled back after one look at every host
         FaultInjection.logIfArmed();
-        this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view);
+        this.rings = new RingChanges(config, clock, sql, journal, view);
+        this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view, rings);
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
                         .toList());
@@ -540,8 +542,11 @@ public final class Monitor implements AutoCloseable {
         return Map.copyOf(lastGood);
     }
 
-    /** Recent writer changes, newest first. */
+    /** Recent writer changes and ring changes, newest first. */
     public List<RecoveryRecord> recoveries() {
-        return changes.recoveries();
+        List<RecoveryRecord> all = new ArrayList<>(changes.recoveries());
+        all.addAll(rings.recoveries());
+        all.sort(java.util.Comparator.comparing(RecoveryRecord::started).reversed());
+        return all;
     }
 }

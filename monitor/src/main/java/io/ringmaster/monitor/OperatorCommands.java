@@ -91,6 +91,9 @@ final class OperatorCommands {
         applyRoles();
 
         log.info("{}: set ONLINE by operator", host);
+        if (state().ring().isOut(host)) {
+            log.info("{}: out of the ring since it failed; the next round puts it back at its place", host);
+        }
         return "OK: State of '" + host + "' changed to ONLINE. Now you can wait some time and check its new roles!";
     }
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Executes the actions of a round's {@link io.ringmaster.core.decide.Decision}, in order, each logged with its
  * reason: a writer change (after the pre_failover hook, recorded for anti-flap), fences, making the writer
  * writable (skipped once a fence in the same round failed: invariant 1), repoints (the new source committed to
- * the state on success), the heartbeat. It decides nothing.
+ * the state on success), ring changes ({@link RingChanges}), the heartbeat. It decides nothing.
  *
  * <p>Called under the monitor's lock; {@link #heartbeatWrittenMicros()} is thread-safe.
  */
@@ -35,11 +35,12 @@ final class RoundActions {
     private final FailoverHooks hooks;
     private final Journal journal;
     private final WriterChanges.MonitorState monitor;
+    private final RingChanges rings;
     private volatile long heartbeatWrittenMicros;
     private String heartbeatTableOn = "";
 
     RoundActions(RingmasterConfig config, Clock clock, SqlActions sql, WriterChanges changes, FailoverHooks hooks,
-                 Journal journal, WriterChanges.MonitorState monitor) {
+                 Journal journal, WriterChanges.MonitorState monitor, RingChanges rings) {
         this.config = config;
         this.clock = clock;
         this.sql = sql;
@@ -47,6 +48,7 @@ final class RoundActions {
         this.hooks = hooks;
         this.journal = journal;
         this.monitor = monitor;
+        this.rings = rings;
     }
 
     /** The monitor's clock, µs since the epoch, when it last wrote the writer's heartbeat; 0 since a writer change. */
@@ -82,6 +84,7 @@ final class RoundActions {
                 case Action.Repoint r -> repoint(r);
                 case Action.WriteHeartbeat h -> heartbeat(h);
                 case Action.Detach d -> detach(d);
+                case Action.ChangeRing c -> rings.execute(c);
             };
             if (!ok && a.onFailure() == Action.OnFailure.NO_WRITABLE_AFTER) {
                 writableAllowed = false;

@@ -179,7 +179,13 @@ public final class StateStore {
                 sources.put(h, s);
             }
         });
+        List<String> masters = config.masters().stream().map(io.ringmaster.core.config.HostConfig::name).toList();
+        List<String> order = saved.ring().order().stream().filter(masters::contains).toList();
+        // a ring recorded for other masters than the configuration's: the configuration's order is used
+        io.ringmaster.core.state.Ring ring = new io.ringmaster.core.state.Ring(
+                order.size() == masters.size() ? order : List.of(),
+                saved.ring().outOfRing().stream().filter(masters::contains).toList());
         return new ClusterState(saved.mode(), saved.modeSince(), hosts, roles, sources, saved.epoch(),
-                saved.updated());
+                saved.updated(), ring);
     }
 }

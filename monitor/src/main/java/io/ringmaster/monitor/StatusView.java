@@ -48,6 +48,9 @@ public final class StatusView {
             e.put("lagSeconds", o != null && o.lag().isPresent() ? o.lag().get().toNanos() / 1e9 : null);
             e.put("source", s.sources().get(h.name()));
             e.put("flapping", r != null && r.flapping());
+            if (h.isMaster()) {
+                e.put("outOfRing", s.ring().isOut(h.name())); // the ring was closed around it (issue 9)
+            }
             hosts.add(e);
         }
         out.put("hosts", hosts);

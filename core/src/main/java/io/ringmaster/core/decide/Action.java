@@ -1,5 +1,6 @@
 package io.ringmaster.core.decide;
 
+import io.ringmaster.core.plan.RingChange;
 import io.ringmaster.core.plan.WriterChange;
 
 /**
@@ -28,6 +29,21 @@ public sealed interface Action {
     record ChangeWriter(WriterChange change, String reason) implements Action {
         public String host() {
             return change.to();
+        }
+
+        public OnFailure onFailure() {
+            return OnFailure.GO_ON;
+        }
+    }
+
+    /**
+     * Closes the masters' ring around a master that died, or puts a returning master back into it (issue 9), run
+     * step by step and audited by the executor, which commits each moved source and, when the mandatory steps
+     * succeeded, the new ring record.
+     */
+    record ChangeRing(RingChange change, String reason) implements Action {
+        public String host() {
+            return change.host();
         }
 
         public OnFailure onFailure() {

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The monitor's round as one pure function: {@code decide(state, observations, facts, now) -> Decision}. It
@@ -96,7 +97,8 @@ public final class RoundDecider {
         Optional<String> writer = r.state.holder(writerRole);
         reassertReadOnly(r, writer);
         if (r.state.mode() == MonitorMode.ACTIVE) {
-            writer.ifPresent(w -> rescueOrphans(r, w));
+            Set<String> moving = healRingAroundDeadMasters(r, writer);
+            writer.ifPresent(w -> rescueOrphans(r, w, moving));
             healRing(r);
         }
         writer.map(observations::get).filter(o -> o.sqlOk() && !o.readOnly())
@@ -327,11 +329,33 @@ public final class RoundDecider {
         });
     }
 
-    /** A replica whose master is HARD_OFFLINE moves under the writer, so it keeps receiving changes. */
-    private void rescueOrphans(Round r, String writer) {
+    /**
+     * Closes the ring around a dead master that is not the writer, and puts a master that is ONLINE again back at
+     * its place ({@link RingHealing}).
+     *
+     * @return the replicas the ring changes move this round
+     */
+    private Set<String> healRingAroundDeadMasters(Round r, Optional<String> writer) {
+        RingHealing.Result ring = RingHealing.decide(config, r.state, r.obs, writer, r.stranded);
+        r.state = ring.state();
+        r.actions.addAll(ring.actions());
+        r.notes.addAll(ring.notes());
+        return ring.moving();
+    }
+
+    /**
+     * A replica whose master is HARD_OFFLINE moves under the writer, so it keeps receiving changes; not while its
+     * own IO thread still runs (it still receives from its master, which only the monitor lost, or which is frozen
+     * and not yet given up: the ring change moves it once the master is confirmed dead).
+     */
+    private void rescueOrphans(Round r, String writer, Set<String> moving) {
         r.state.sources().forEach((host, source) -> {
             HostRecord src = r.state.host(source);
-            if (!config.host(host).isMaster() && !source.equals(writer) && src != null
+            HostObservation o = r.obs.get(host);
+            boolean stillConnected = o != null && o.sqlOk()
+                    && o.replication().filter(io.ringmaster.core.observe.ReplicaLink::ioRunning).isPresent();
+            if (!config.host(host).isMaster() && !source.equals(writer) && src != null && !moving.contains(host)
+                    && !stillConnected
                     && src.state() == HostState.HARD_OFFLINE) {
                 r.actions.add(new Action.Repoint(host, writer, "its master " + source + " is HARD_OFFLINE"));
             }
@@ -349,6 +373,9 @@ public final class RoundDecider {
                 continue;
             }
             String u = up.get().name();
+            if (RingHealing.ringOf(config, r.state).isOut(u)) {
+                continue; // the rejoin of u puts the links back (RingHealing)
+            }
             if (onlineAndAnswering(r, m.name()) && onlineAndAnswering(r, u) && !r.facts.errant().containsKey(u)) {
                 r.actions.add(new Action.Repoint(m.name(), u, "heal the ring: " + u
                         + " is ONLINE again with no errant transaction"));

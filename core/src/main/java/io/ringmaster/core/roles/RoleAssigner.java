@@ -15,7 +15,8 @@ import java.util.Optional;
  * Decides who should hold each role, given host states and the monitor mode. Pure and thread-safe.
  *
  * <ul>
- *   <li>Balanced roles go to every ONLINE host allowed to hold them (readers include the writer, as in MMM).</li>
+ *   <li>Balanced roles go to every ONLINE host allowed to hold them (readers include the writer, as in MMM),
+ *       except a master out of the ring (set ONLINE, but not yet back at its place: it may lack writes).</li>
  *   <li>An exclusive role stays with its holder while the holder is ONLINE: it never moves back to a
  *       preferred host by itself, since every move of the writer is a risk (MMM did move it; we do not).</li>
  *   <li>When the holder is not ONLINE, ACTIVE mode strips it and reports that a new writer is needed; MANUAL
@@ -58,7 +59,9 @@ public final class RoleAssigner {
                     writerNeeded = mode == MonitorMode.ACTIVE;
                 }
             } else {
-                out.put(role.name(), role.hosts().stream().filter(h -> online(state, h)).toList());
+                // a master the ring was closed around receives nothing until it rejoins (issue 9)
+                out.put(role.name(), role.hosts().stream().filter(h -> online(state, h) && !state.ring().isOut(h))
+                        .toList());
             }
         }
         return new Assignment(out, writerNeeded);

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param sources   host name to the host it replicates from; a host absent here is not expected to replicate
  * @param epoch     incremented at every writer change; fencing token for routers and agents
  * @param updated   when this state was computed
+ * @param ring      the intended ring order of the masters and who is cut out of it ({@link Ring#NONE} in a state
+ *                  saved before rings were kept), never null
  */
 public record ClusterState(
         MonitorMode mode,
@@ -28,7 +30,14 @@ public record ClusterState(
         Map<String, List<String>> roles,
         Map<String, String> sources,
         long epoch,
-        Instant updated) {
+        Instant updated,
+        Ring ring) {
+
+    /** A state without a recorded ring (the decider uses the configuration's order). */
+    public ClusterState(MonitorMode mode, Instant modeSince, Map<String, HostRecord> hosts,
+                        Map<String, List<String>> roles, Map<String, String> sources, long epoch, Instant updated) {
+        this(mode, modeSince, hosts, roles, sources, epoch, updated, Ring.NONE);
+    }
 
     public ClusterState {
         Objects.requireNonNull(mode, "mode");
@@ -39,6 +48,7 @@ public record ClusterState(
         roles = java.util.Collections.unmodifiableMap(r);
         sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
         Objects.requireNonNull(updated, "updated");
+        ring = ring == null ? Ring.NONE : ring;
     }
 
     /** The record of a host, or null when the host was never seen. */
@@ -64,26 +74,31 @@ public record ClusterState(
 
     /** A copy with other host records. */
     public ClusterState withHosts(Map<String, HostRecord> newHosts, Instant now) {
-        return new ClusterState(mode, modeSince, newHosts, roles, sources, epoch, now);
+        return new ClusterState(mode, modeSince, newHosts, roles, sources, epoch, now, ring);
     }
 
     /** A copy with other role holders. */
     public ClusterState withRoles(Map<String, List<String>> newRoles) {
-        return new ClusterState(mode, modeSince, hosts, newRoles, sources, epoch, updated);
+        return new ClusterState(mode, modeSince, hosts, newRoles, sources, epoch, updated, ring);
     }
 
     /** A copy with other replication sources. */
     public ClusterState withSources(Map<String, String> newSources) {
-        return new ClusterState(mode, modeSince, hosts, roles, newSources, epoch, updated);
+        return new ClusterState(mode, modeSince, hosts, roles, newSources, epoch, updated, ring);
     }
 
     /** A copy in another mode, entered now. */
     public ClusterState withMode(MonitorMode newMode, Instant now) {
-        return new ClusterState(newMode, now, hosts, roles, sources, epoch, updated);
+        return new ClusterState(newMode, now, hosts, roles, sources, epoch, updated, ring);
+    }
+
+    /** A copy with another ring record. */
+    public ClusterState withRing(Ring newRing) {
+        return new ClusterState(mode, modeSince, hosts, roles, sources, epoch, updated, newRing);
     }
 
     /** A copy with the epoch advanced by one (a writer change). */
     public ClusterState nextEpoch() {
-        return new ClusterState(mode, modeSince, hosts, roles, sources, epoch + 1, updated);
+        return new ClusterState(mode, modeSince, hosts, roles, sources, epoch + 1, updated, ring);
     }
 }

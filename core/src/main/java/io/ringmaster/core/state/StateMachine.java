@@ -29,8 +29,11 @@ import java.util.Optional;
  *       then really dead, and not only cut off from the monitor, is decided by
  *       {@link io.ringmaster.core.analysis.WriterAnalysis} from the hosts that replicate from it.</li>
  *   <li>ONLINE to REPLICATION_FAIL / REPLICATION_DELAY when rep_threads / rep_backlog failed for the trap period,
- *       unless the host is the writer or the host it replicates from is itself down (then the fault is not
- *       this host's).</li>
+ *       unless the host is the writer, or the host it replicates from is the writer and is down (or there is no
+ *       writer): then it lacks nothing that anyone has. A host whose source is another master that is down (a
+ *       ring member, a pair's passive master) is cut off from the writer and loses its roles like any other:
+ *       MMM's blanket exemption fits a pair's writer only. A master whose port refuses is HARD_OFFLINE at once,
+ *       like the writer, so that its ring closes around it without the trap period.</li>
  *   <li>ONLINE or REPLICATION_* to AWAITING_RECOVERY when the server restarted (Uptime went down) or its GTID
  *       position went backwards: it may have lost data and must not take roles without proof or an operator.</li>
  *   <li>HARD_OFFLINE to AWAITING_RECOVERY as soon as ping and mysql pass again.</li>
@@ -85,7 +88,13 @@ public final class StateMachine {
                     .flatMap(config::findHost);
             boolean sourceDown = source.isPresent() && sourceDown(source.get().name(), prev, observations);
             boolean isWriter = writer.filter(host.name()::equals).isPresent();
-            HostRecord updated = advance(host.name(), rec, o, source, isWriter, sourceDown, now, transitions);
+            // MMM's exemption holds only when what is down is the writer itself (or there is no writer): then the
+            // host lacks nothing anyone has. A host whose source is another master (a ring member, a passive master)
+            // is cut off from the writer and lacks its transactions: its checks count (issue 9)
+            boolean fedByWriter = writer.isEmpty() || source.map(HostConfig::name).equals(writer);
+            boolean sourceExempt = sourceDown && fedByWriter;
+            HostRecord updated = advance(host.name(), rec, o, source, isWriter, sourceExempt, now, transitions,
+                    host.isMaster());
             next.put(host.name(), updated);
         }
         return new Step(prev.withHosts(next, now), transitions);
@@ -98,8 +107,9 @@ public final class StateMachine {
     }
 
     private HostRecord advance(String name, HostRecord rec, HostObservation o, Optional<HostConfig> source,
-                               boolean isWriter, boolean sourceDown, Instant now, List<Transition> out) {
-        boolean exempt = isWriter || sourceDown;
+                               boolean isWriter, boolean sourceExempt, Instant now, List<Transition> out,
+                               boolean isMaster) {
+        boolean exempt = isWriter || sourceExempt;
         Map<CheckName, CheckEvaluator.Result> results = CheckEvaluator.evaluate(o, source, monitor.maxBacklog());
         Map<CheckName, CheckStatus> checks = new EnumMap<>(CheckName.class);
         results.forEach((check, r) -> {
@@ -131,7 +141,7 @@ public final class StateMachine {
         }
 
         Duration trap = monitor.trapPeriod();
-        boolean crashed = isWriter && o.refused();
+        boolean crashed = (isWriter || isMaster) && o.refused(); // any master: its ring or pair closes around it
         boolean down = crashed || failed(checks, CheckName.PING, trap, now) || failed(checks, CheckName.MYSQL, trap, now);
         boolean rawUp = o.reachable() && o.sqlOk();
         boolean repFail = !exempt && failed(checks, CheckName.REP_THREADS, trap, now);
@@ -186,7 +196,7 @@ public final class StateMachine {
                 } else if (!unsafe.isEmpty()) {
                     to = HostState.AWAITING_RECOVERY;
                     reason = unsafe;
-                } else if (isWriter || repPassing || (sourceDown && rec.state() == HostState.REPLICATION_DELAY)) {
+                } else if (isWriter || repPassing || (sourceExempt && rec.state() == HostState.REPLICATION_DELAY)) {
                     // a lagging host only lacks what its relay log still holds, so its source going down clears
                     // it as in MMM; a host whose threads broke while its source was up may hold stale or diverged
                     // data, and its source going down proves nothing about it (MMM let it go ONLINE)

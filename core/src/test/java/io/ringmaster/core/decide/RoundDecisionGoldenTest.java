@@ -106,6 +106,7 @@ class RoundDecisionGoldenTest {
                     sources.remove(dt.host());
                     state = state.withSources(sources);
                 }
+                case Action.ChangeRing c -> state = c.change().applyTo(state);
             }
         }
 
@@ -126,6 +127,9 @@ class RoundDecisionGoldenTest {
                 .append(r.reason().isEmpty() ? "" : " (" + r.reason() + ")").append('\n'));
         b.append("  roles ").append(new java.util.TreeMap<>(s.roles())).append('\n');
         b.append("  sources ").append(new java.util.TreeMap<>(s.sources())).append('\n');
+        if (!s.ring().outOfRing().isEmpty()) {
+            b.append("  out of the ring ").append(s.ring().outOfRing()).append('\n');
+        }
         b.append("actions:\n");
         for (Action a : d.actions()) {
             b.append("  ").append(a.getClass().getSimpleName()).append(' ').append(a.host()).append(" [")
@@ -136,6 +140,11 @@ class RoundDecisionGoldenTest {
                 for (Step st : c.change().steps()) {
                     b.append("    - ").append(st.describe()).append('\n');
                 }
+            }
+            if (a instanceof Action.ChangeRing c) {
+                b.append("    ").append(c.change().kind()).append(' ').append(c.change().host()).append('\n');
+                c.change().steps().forEach(st -> b.append("    - ").append(st.describe())
+                        .append(st.mandatory() ? "" : " (best effort)").append('\n'));
             }
         }
         b.append("findings:\n");
@@ -313,10 +322,21 @@ class RoundDecisionGoldenTest {
 
     @Test
     void replicaOfADeadMasterMovesUnderTheWriter() throws IOException {
+        // the passive master of a pair is found dead by the writer that reads from it: the pair closes around it
+        // (the writer stops reading from it) and its replica moves under the writer in the same round
         Sim s = pair();
         UnaryOperator<Obs> dead = o -> o.refused("refused");
-        s.advance(1000).round(with("db2", dead, "r2", lostIo()), f -> f);
-        Decision d = s.advance(4000).round(with("db2", dead, "r2", lostIo()), f -> f);
+        Decision d = s.advance(1000).round(with("db2", dead, "db1", lostIo(), "r2", lostIo()), f -> f);
+        assertGolden("pair-passive-master-dies", d);
+    }
+
+    @Test
+    void orphanReplicaIsRescuedWhenItsMasterIsNotConfirmedDead() throws IOException {
+        // db1 still reads from db2 (connected): db2 is not confirmed dead, so no ring change, but r2 lost it
+        Sim s = pair();
+        UnaryOperator<Obs> dead = o -> o.refused("refused");
+        Decision d = s.advance(1000).round(with("db2", dead, "r2", lostIo()), f -> f);
+        assertThat(d.actions()).noneMatch(a -> a instanceof Action.ChangeRing);
         assertGolden("orphan-replica-rescued", d);
     }
 
@@ -381,5 +401,76 @@ class RoundDecisionGoldenTest {
         s.stranded = first.strandedWriter();
         Decision d = s.advance(1000).round(with("db1", dead, "db2", lostIo(), "r1", lostIo()), f -> f);
         assertGolden("no-writer-failover-retried", d);
+    }
+
+    // ---- rings: a master that is not the writer dies, and comes back (issue 9) --------------------------------
+
+    private Sim ring(int masters) {
+        return new Sim(TestClusters.cluster(TestClusters.defaultMonitor(), masters,
+                java.util.stream.IntStream.rangeClosed(1, masters).mapToObj(i -> "db" + i).toList(),
+                Optional.of("db1"))).settled();
+    }
+
+    @Test
+    void ringClosesAroundADeadMasterThatIsNotTheWriter() throws IOException {
+        Sim s = ring(3);
+        // db2 crashed: db3 (its downstream) and r2 (its replica) lost it
+        Decision d = s.advance(100).round(with("db2", (UnaryOperator<Obs>) o -> o.refused("refused"),
+                "db3", lostIo(), "r2", lostIo()), f -> f);
+        assertGolden("ring-member-dies", d);
+    }
+
+    @Test
+    void frozenRingMemberWaitsOutTheTrapPeriod() throws IOException {
+        Sim s = ring(4);
+        UnaryOperator<Obs> frozen = o -> o.sqlFails("check timed out: no answer for 1000 ms");
+        Decision early = s.advance(1000).round(with("db3", frozen, "db4", lostIo(), "r3", lostIo()), f -> f);
+        assertThat(early.actions()).noneMatch(a -> a instanceof Action.ChangeRing);
+        Decision d = s.advance(3000).round(with("db3", frozen, "db4", lostIo(), "r3", lostIo()), f -> f);
+        assertGolden("ring-member-frozen-after-trap-period", d);
+    }
+
+    @Test
+    void ringMemberLostByTheMonitorOnlyIsNotCutOut() throws IOException {
+        Sim s = ring(3);
+        UnaryOperator<Obs> cut = o -> o.sqlFails("check timed out: no answer for 1000 ms");
+        s.advance(1000).round(with("db2", cut), f -> f);
+        Decision d = s.advance(3000).round(with("db2", cut), f -> f);
+        assertThat(d.actions()).noneMatch(a -> a instanceof Action.ChangeRing);
+        assertThat(d.state().ring().outOfRing()).isEmpty();
+    }
+
+    @Test
+    void oldWriterOfARingFailoverRejoinsAtItsPlaceAfterSetOnline() throws IOException {
+        Sim s = ring(3);
+        UnaryOperator<Obs> refused = o -> o.refused("refused");
+        Decision failover = s.advance(100).round(with("db1", refused, "db2", lostIo(), "r1", lostIo()), f -> f);
+        assertThat(failover.actions()).anyMatch(a -> a instanceof Action.ChangeWriter);
+        Decision after = s.advance(1000).round(with("db1", refused), f -> f);
+        assertThat(after.state().ring().outOfRing()).as(after.notes().toString()).containsExactly("db1");
+        s.advance(1000).round(with("db1", (UnaryOperator<Obs>) o -> o.uptime(1)), f -> f);
+        s.state = s.decider.machine().setOnline(s.state, "db1", s.now);
+        Decision d = s.advance(1000).round(Map.of(), f -> f);
+        assertGolden("ring-old-writer-rejoins", d);
+        s.advance(1000).round(Map.of(), f -> f);
+        assertThat(s.state.sources()).isEqualTo(Planner.initialSources(s.config));
+        assertThat(s.state.holder("writer")).contains("db2");
+    }
+
+    @Test
+    void deadRingMemberComesBackWaitsThenRejoinsAtItsPlace() throws IOException {
+        Sim s = ring(3);
+        s.advance(100).round(with("db2", (UnaryOperator<Obs>) o -> o.refused("refused"),
+                "db3", lostIo(), "r2", lostIo()), f -> f);
+        s.advance(1000).round(with("db2", (UnaryOperator<Obs>) o -> o.refused("refused")), f -> f);
+        // back after a restart: it waits out of every role, still out of the ring
+        Decision back = s.advance(1000).round(with("db2", (UnaryOperator<Obs>) o -> o.uptime(1)), f -> f);
+        assertGolden("ring-member-back-waits", back);
+        s.state = s.decider.machine().setOnline(s.state, "db2", s.now);
+        Decision d = s.advance(1000).round(Map.of(), f -> f);
+        assertGolden("ring-member-rejoins", d);
+        Decision after = s.advance(1000).round(Map.of(), f -> f);
+        assertThat(after.actions()).noneMatch(a -> a instanceof Action.ChangeRing || a instanceof Action.Repoint);
+        assertThat(after.state().sources()).isEqualTo(Planner.initialSources(s.config));
     }
 }

@@ -196,12 +196,27 @@ class StateMachineTest {
     }
 
     @Test
-    void shouldExemptReplicaWhoseSourceIsNotOnline() {
-        sim.round().rounds(TRAP_ROUNDS, with("db2", DOWN));
-        sim.rounds(5, with("r2", o -> o.threads(false, true)));   // db2 back, but AWAITING_RECOVERY
+    void shouldTakeTheRoleOfAReplicaWhosePassiveMasterIsDown() {
+        // issue 9: r2 receives nothing from the writer db1 while db2 is down: it must not serve stale reads
+        sim.round().rounds(TRAP_ROUNDS, with("db2", DOWN), with("r2", o -> o.threads(false, true)));
 
-        assertThat(sim.stateOf("db2")).isEqualTo(AWAITING_RECOVERY);
-        assertThat(sim.stateOf("r2")).isEqualTo(ONLINE);
+        assertThat(sim.stateOf("db2")).isEqualTo(HARD_OFFLINE);
+        assertThat(sim.stateOf("r2")).isEqualTo(REPLICATION_FAIL);
+    }
+
+    @Test
+    void shouldExemptAReplicaWhoseSourceIsTheWriterThatIsDown() {
+        sim.round().rounds(TRAP_ROUNDS, with("db1", DOWN), with("r1", o -> o.threads(false, true)));
+
+        assertThat(sim.stateOf("r1")).as("nobody has more than r1: the writer is gone").isEqualTo(ONLINE);
+    }
+
+    @Test
+    void shouldTakeDownAMasterWhosePortRefusesAtOnce() {
+        sim.round().advance(java.time.Duration.ofMillis(100)).round(with("db2", o -> o.refused("refused")));
+
+        assertThat(sim.stateOf("db2")).as("crashed: no trap period, so its ring closes at once")
+                .isEqualTo(HARD_OFFLINE);
     }
 
     @Test
@@ -223,10 +238,18 @@ class StateMachineTest {
     }
 
     @Test
-    void shouldClearReplicationDelayWhenItsSourceGoesDownAsMmmDoes() {
+    void shouldClearReplicationDelayWhenItsSourceTheWriterGoesDownAsMmmDoes() {
+        sim.round().rounds(TRAP_ROUNDS, with("r1", LAGGING)).rounds(1, with("db1", DOWN), with("r1", LAGGING));
+
+        assertThat(sim.stateOf("r1")).as("what it lacks is in its relay log").isEqualTo(ONLINE);
+    }
+
+    @Test
+    void shouldKeepReplicationDelayWhenItsSourceAPassiveMasterGoesDown() {
         sim.round().rounds(TRAP_ROUNDS, with("r2", LAGGING)).rounds(1, with("db2", DOWN), with("r2", LAGGING));
 
-        assertThat(sim.stateOf("r2")).as("what it lacks is in its relay log").isEqualTo(ONLINE);
+        assertThat(sim.stateOf("r2")).as("cut off from the writer db1: it lacks its transactions")
+                .isEqualTo(REPLICATION_DELAY);
     }
 
     @Test
