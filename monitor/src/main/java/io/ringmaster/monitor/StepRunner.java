@@ -125,7 +125,10 @@ final class StepRunner {
         List<Step> steps = change.steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            if (!held && !(step instanceof Step.ApproachSource)) {
+            // restarting the new writer's own replication (a forced move) changes nothing writes go to either
+            boolean onlyWaits = step instanceof Step.ApproachSource
+                    || (step instanceof Step.Repoint r && r.host().equals(change.to()));
+            if (!held && !onlyWaits) {
                 context.beforeChanges().run(); // nothing changed yet: a failure here needs no rollback
                 held = true;
             }
