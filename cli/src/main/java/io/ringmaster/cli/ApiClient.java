@@ -45,7 +45,7 @@ public final class ApiClient {
         try {
             r = http.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CliException(1, "cannot reach the monitor at " + base + " (" + e.getClass().getSimpleName()
+            throw new CliException(CliException.UNREACHABLE, "cannot reach the monitor at " + base + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `ringmaster monitor` running?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,7 +58,8 @@ public final class ApiClient {
             throw new CliException(1, "the monitor answered HTTP " + r.statusCode() + " with something that is not JSON");
         }
         if (r.statusCode() >= 400) {
-            throw new CliException(1, body.path("error").asText("HTTP " + r.statusCode()));
+            throw new CliException(CliException.forHttpStatus(r.statusCode()),
+                    body.path("error").asText("HTTP " + r.statusCode()));
         }
         return body;
     }
