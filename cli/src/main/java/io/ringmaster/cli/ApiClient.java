@@ -77,8 +77,8 @@ public final class ApiClient {
                     + "trusts " + (access.tls().isPresent() ? "monitor.tls_ca, or else monitor.tls_cert, of " + source
                     : "the JDK's certificate authorities (no monitor.tls_cert in " + source + ")"));
         } catch (IOException e) {
-            throw new CliException(1, "cannot reach the monitor at " + base + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `ringmaster monitor` running?");
+            throw new CliException(CliException.UNREACHABLE, "cannot reach the monitor at " + base + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is `ringmaster monitor` running?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(1, "interrupted");
@@ -95,7 +95,8 @@ public final class ApiClient {
             throw new CliException(1, "the monitor answered HTTP " + r.statusCode() + " with something that is not JSON");
         }
         if (r.statusCode() >= 400) {
-            throw new CliException(REFUSED, body.path("error").asText("HTTP " + r.statusCode()));
+            throw new CliException(CliException.forHttpStatus(r.statusCode()),
+                    body.path("error").asText("HTTP " + r.statusCode()));
         }
         return body;
     }

@@ -63,37 +63,45 @@ final class ControlCommands {
         return b.toString();
     }
 
-    @Command(name = "show", description = "Show every host's mode, state and roles (like mmm_control show).")
+    @Command(name = "show", description = {"Show every host's mode, state and roles, then the replication tree "
+            + "(source, lag, read_only of each host).",
+            "--mmm prints exactly mmm_control show's lines, for scripts that parse them; --json the whole view."})
     static final class Show implements Callable<Integer> {
         @Mixin ConfigOption config;
         @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Option(names = "--mmm", description = "Print exactly MMM's mmm_control show lines.") boolean mmm;
 
         @Override
         public Integer call() {
-            JsonNode s = new ApiClient(config.load()).get("status");
-            System.out.print(json ? ApiClient.pretty(s) + "\n" : formatShow(s));
+            var cfg = config.load();
+            JsonNode s = new ApiClient(cfg).get("status");
+            System.out.print(json ? ApiClient.pretty(s) + "\n" : mmm ? ShowFormat.mmm(s, cfg)
+                    : formatShow(s) + ShowFormat.tree(s));
             return 0;
         }
     }
 
-    @Command(name = "checks", description = "Show the latest check results: checks [HOST|all] [CHECK|all].")
+    @Command(name = "checks", description = "Show the latest check results of every host, or of HOST, or only CHECK "
+            + "(ping, mysql, rep_threads, rep_backlog).")
     static final class Checks implements Callable<Integer> {
         @Mixin ConfigOption config;
         @Option(names = "--json", description = "Print JSON.") boolean json;
-        @Parameters(index = "0", defaultValue = "all", paramLabel = "HOST") String host;
-        @Parameters(index = "1", defaultValue = "all", paramLabel = "CHECK") String check;
+        @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "HOST",
+                description = "A host name, or all (default).") String host;
+        @Parameters(index = "1", arity = "0..1", defaultValue = "all", paramLabel = "CHECK",
+                description = "A check name, or all (default).") String check;
 
         @Override
         public Integer call() {
             var cfg = config.load();
             if (!host.equals("all") && cfg.findHost(host).isEmpty()) {
-                throw new CliException(2, "unknown host '" + host + "'");
+                throw new CliException(CliException.UNKNOWN, "unknown host '" + host + "'");
             }
             String wanted;
             try {
                 wanted = check.equals("all") ? "all" : io.ringmaster.core.model.CheckName.parse(check).label();
             } catch (IllegalArgumentException e) {
-                throw new CliException(2, e.getMessage());
+                throw new CliException(CliException.UNKNOWN, e.getMessage());
             }
             JsonNode c = new ApiClient(cfg).get("checks");
             if (json) {
@@ -156,14 +164,22 @@ final class ControlCommands {
         @Override
         public Integer call() {
             ApiClient api = new ApiClient(config.load());
-            if (force) {
-                JsonNode est = api.get("roles/" + enc(role) + "/loss?host=" + enc(host));
+            if (!force) {
+                System.out.println(api.post("roles/" + enc(role) + "/move?host=" + enc(host)).path("message").asText());
+                return 0;
+            }
+            JsonNode est = api.get("roles/" + enc(role) + "/loss?host=" + enc(host));
+            if (!est.path("from").asText().equals(host)) {
                 System.out.printf("estimated loss: %d transaction(s) of '%s' not applied on '%s' (%s)%n",
                         est.path("missingTransactions").asLong(), est.path("from").asText(), host,
                         est.path("state").asText());
             }
-            System.out.println(api.post("roles/" + enc(role) + "/move?host=" + enc(host) + (force ? "&force=1" : ""))
-                    .path("message").asText());
+            String message;
+            try (MoveProgress progress = MoveProgress.start(api, role, host, System.out)) {
+                message = api.post("roles/" + enc(role) + "/move?host=" + enc(host) + "&force=1")
+                        .path("message").asText();
+            }
+            System.out.println(message);
             return 0;
         }
     }
@@ -179,6 +195,9 @@ final class ControlCommands {
             JsonNode r = new ApiClient(config.load()).get("hosts/" + enc(host) + "/errant");
             if (json) {
                 System.out.println(ApiClient.pretty(r));
+            } else if (host.equals(r.path("writer").asText())) {
+                System.out.printf("%s is the writer: errant transactions are those a host has and the writer lacks, "
+                        + "so the writer has none%n", host);
             } else if (r.path("count").asLong() == 0) {
                 System.out.printf("%s: no errant transactions (%s has everything %s has)%n", host,
                         r.path("writer").asText(), host);
@@ -260,8 +279,12 @@ final class ControlCommands {
                 return 0;
             }
             for (JsonNode rec : r.path("recoveries")) {
-                System.out.printf("%s %s %s -> %s: %s%n", rec.path("id").asText(), rec.path("kind").asText(),
-                        rec.path("from").asText("-"), rec.path("to").asText(), rec.path("outcome").asText());
+                String started = rec.path("started").isTextual()
+                        ? WHEN.format(Instant.parse(rec.path("started").asText())) : "?";
+                System.out.printf("%s %s %s %s -> %s: %s%n", started, rec.path("id").asText(), rec.path("kind").asText(),
+                        rec.path("from").asText("").isEmpty() ? "-" : rec.path("from").asText(),
+                        rec.path("to").asText(), rec.path("finished").isNull() ? "running" : rec.path("outcome").asText());
+                System.out.printf("    trigger: %s%n", rec.path("reason").asText("?"));
                 for (JsonNode st : rec.path("steps")) {
                     System.out.printf("    %s %s (%d ms) %s%n", st.path("ok").asBoolean() ? "ok  " : "FAIL",
                             st.path("step").asText(), st.path("millis").asLong(), st.path("detail").asText());
@@ -273,6 +296,26 @@ final class ControlCommands {
                 long lost = rec.path("transactionsLost").asLong(-1);
                 System.out.printf("    transactions lost: %s%n", lost < 0 ? "unknown" : String.valueOf(lost));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "ping", description = "Check that the monitor is alive (like mmm_control ping).")
+    static final class Ping implements Callable<Integer> {
+        @Mixin ConfigOption config;
+
+        @Override
+        public Integer call() {
+            try {
+                new ApiClient(config.load()).get("ping");
+            } catch (CliException e) {
+                if (e.exitCode() != CliException.UNREACHABLE) {
+                    throw e;
+                }
+                System.out.println("ERROR: Can't connect to monitor daemon!");
+                throw e;
+            }
+            System.out.println("OK: Pinged successfully!");
             return 0;
         }
     }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The single entry point: {@code ringmaster VERB ...}. Verbs follow {@code mmm_control} (underscore spellings
- * accepted), plus the daemons and tools. Exit codes: 0 success, 1 failure or refusal, 2 bad usage or config.
+ * accepted), plus the daemons and tools. Exit codes, the same for every verb: see {@link CliException}.
  */
 @Command(name = "ringmaster", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "ringmaster 0.1.0",
@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
                 ControlCommands.Recoveries.class,
                 ControlCommands.Errant.class,
                 ControlCommands.Acknowledge.class,
+                ControlCommands.Ping.class,
+                ConfigCommand.class,
+                CommandLine.HelpCommand.class,
                 BootstrapCommand.class,
                 ImportMmmCommand.class,
                 SandboxCommand.class,
@@ -42,6 +45,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof CliException ce) {
                 cmd.getErr().println("ringmaster: " + ce.getMessage());
@@ -55,6 +59,27 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The list of verbs in the top-level help with each verb's whole description (picocli's default shows only
+     * its first line, which cut several descriptions mid-sentence).
+     */
+    static String commandList(CommandLine.Help help) {
+        if (help.subcommands().isEmpty()) {
+            return "";
+        }
+        int width = help.commandSpec().usageMessage().width();
+        int names = 28;
+        CommandLine.Help.TextTable table = CommandLine.Help.TextTable.forColumns(help.colorScheme(),
+                new CommandLine.Help.Column(names, 2, CommandLine.Help.Column.Overflow.SPAN),
+                new CommandLine.Help.Column(width - names, 2, CommandLine.Help.Column.Overflow.WRAP));
+        for (CommandLine.Help sub : help.subcommands().values()) {
+            String text = String.join(" ", sub.commandSpec().usageMessage().description()).replace("%n", " ")
+                    .replace("%%", "%").replaceAll("\\s+", " ").strip();
+            table.addRowValues(sub.commandNamesText(", "), help.colorScheme().text(text));
+        }
+        return table.toString();
     }
 
     @Override

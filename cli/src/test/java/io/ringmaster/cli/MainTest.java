@@ -68,12 +68,12 @@ class MainTest {
     }
 
     @Test
-    void shouldSayWhenTheMonitorCannotBeReachedAndExitOne(@TempDir Path dir) throws Exception {
+    void shouldSayWhenTheMonitorCannotBeReachedAndExitFour(@TempDir Path dir) throws Exception {
         Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
 
         Run r = run("set_online", "db1", "--config", f.toString());
 
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).isEqualTo(4);
         assertThat(r.err().strip()).startsWith("ringmaster: cannot reach the monitor").doesNotContain("\n");
     }
 
@@ -115,7 +115,7 @@ class MainTest {
 
         Run r = run("checks", "--config", mon.toString());
 
-        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
         assertThat(r.err()).contains("ringmaster: cannot reach the monitor").contains("127.0.0.1:1")
                 .doesNotContain("s3cret");
         Run bad = run("checks", "--config", Files.writeString(dir.resolve("bad_mon.conf"),
@@ -125,13 +125,16 @@ class MainTest {
     }
 
     @Test
-    void shouldRefuseAnUnknownCheckNameWithExitTwo(@TempDir Path dir) throws Exception {
+    void shouldRefuseAnUnknownCheckOrHostWithExitThree(@TempDir Path dir) throws Exception {
         Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
 
         Run r = run("checks", "db1", "pong", "--config", f.toString());
 
-        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("unknown check 'pong'");
+        Run host = run("checks", "db9", "--config", f.toString());
+        assertThat(host.exit()).isEqualTo(3);
+        assertThat(host.err().strip()).isEqualTo("ringmaster: unknown host 'db9'");
     }
 
     @Test
@@ -165,5 +168,49 @@ class MainTest {
                 .contains("# Finding: db3: errant transactions 3-3-1 (1 transaction) [ErrantTransactionsFound; to clear: "
                         + "remove them or rebuild the host (ringmaster errant db3)]")
                 .contains("# Route writer (writer) on 127.0.0.1:6446 -> db1 (open 2, total 9); held 1, refused 0");
+    }
+
+    @Test
+    void shouldPingAsMmmAndExitFourWhenTheMonitorIsDown(@TempDir Path dir) throws Exception {
+        Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 3306}\n");
+
+        Run r = run("ping", "--config", f.toString());
+
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.out()).isEqualTo("ERROR: Can't connect to monitor daemon!\n");
+        assertThat(r.err().strip()).startsWith("ringmaster: cannot reach the monitor").doesNotContain("\n");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidConfigInConfigCheckWithExitTwo(@TempDir Path dir) throws Exception {
+        Path f = config(dir, "  - {name: db1, address: 127.0.0.1, port: 70000}\n");
+
+        Run r = run("config", "check", "--config", f.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("hosts[db1].port");
+        assertThat(run("config").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldListEveryVerbWithItsWholeDescriptionInTheTopLevelHelp() {
+        Run r = run("help");
+
+        assertThat(r.exit()).isZero();
+        String joined = r.out().replaceAll("\\s+", " ");
+        assertThat(joined).contains("ping Check that the monitor is alive")
+                .contains("config Work with the configuration file")
+                // the second description line of these was cut before
+                .contains("printing the estimated loss first")
+                .contains("Settings that need a restart are reported with the exact config line to add.")
+                .contains("Exit 0 only if nothing acknowledged was lost.");
+        assertThat(run("--help").out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void shouldShowHostAndCheckAsOptionalInChecksUsage() {
+        Run r = run("checks", "--help");
+
+        assertThat(r.out()).contains("[HOST] [CHECK]");
     }
 }

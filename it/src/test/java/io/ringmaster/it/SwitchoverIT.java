@@ -75,7 +75,7 @@ class SwitchoverIT {
             assertThat(move.exit()).isEqualTo(1);
             assertThat(move.err().strip()).doesNotContain("\n").contains("ADMIN_OFFLINE").startsWith("ringmaster:");
             Cli unknown = Cli.run("move-role", "writer", "db9", "--config", cfg);
-            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.exit()).isEqualTo(3);
             assertThat(unknown.err()).contains("unknown host 'db9'");
             assertThat(c.writer()).contains("db1");
             assertThat(Cli.run("set-online", "db2", "--config", cfg).exit()).isZero();

@@ -76,7 +76,11 @@ final class OperatorCommands {
      * @throws CommandRefused with the reason
      */
     String setOnline(String host) throws CommandRefused {
+        requireChangesAllowed();
         requireHost(host);
+        if (state().host(host) != null && state().host(host).state() == HostState.ONLINE) {
+            return "OK: This host is already ONLINE. Skipping command.";
+        }
         List<ErrantTransactions.Range> bad = errant.now(state().holder(writerRole), host);
         if (!bad.isEmpty()) {
             throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
@@ -98,12 +102,17 @@ final class OperatorCommands {
     }
 
     /**
-     * {@code set-offline HOST}: the writer role is first moved away by a switchover.
+     * {@code set-offline HOST}: the writer role is first moved away by a switchover, and the answer says to whom.
      *
      * @throws CommandRefused with the reason
      */
     String setOffline(String host) throws CommandRefused {
+        requireChangesAllowed();
         requireHost(host);
+        if (state().host(host) != null && state().host(host).state() == HostState.ADMIN_OFFLINE) {
+            return "OK: This host is already ADMIN_OFFLINE. Skipping command.";
+        }
+        String switchedTo = null;
         if (state().holder(writerRole).filter(host::equals).isPresent()) {
             HostRecord rec = state().host(host);
             if (rec != null && rec.state() == HostState.ONLINE) {
@@ -112,6 +121,7 @@ final class OperatorCommands {
                 String to = choice.candidate().orElseThrow(() -> new CommandRefused(409,
                         "'" + host + "' holds the writer role and no other master can take it: " + choice.summary()));
                 switchover(host, to, "set-offline " + host);
+                switchedTo = to;
             }
         }
         try {
@@ -122,7 +132,9 @@ final class OperatorCommands {
         applyRoles();
 
         log.info("{}: set ADMIN_OFFLINE by operator", host);
-        return "OK: State of '" + host + "' changed to ADMIN_OFFLINE. Now you can wait some time and check all roles!";
+        return "OK: State of '" + host + "' changed to ADMIN_OFFLINE. Now you can wait some time and check all roles!"
+                + (switchedTo == null ? "" : " It held role '" + writerRole + "': switched over to '" + switchedTo
+                + "' first (no transaction lost).");
     }
 
     /**
@@ -134,14 +146,19 @@ final class OperatorCommands {
      * @throws CommandRefused with the reason
      */
     String moveRole(String role, String host, boolean force) throws CommandRefused {
-        requireHost(host);
+        requireChangesAllowed();
         RoleConfig rc = config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
+        requireHost(host);
         if (!rc.isExclusive()) {
             throw new CommandRefused(409, "role '" + role + "' is balanced: every ONLINE host in it holds it; "
                     + "nothing to move");
         }
         if (!rc.hosts().contains(host)) {
             throw new CommandRefused(409, "host '" + host + "' may not hold role '" + role + "'");
+        }
+        Optional<String> current = state().holder(role);
+        if (current.filter(host::equals).isPresent()) {
+            return "OK: Role is on '" + host + "' already. Skipping command.";
         }
         HostRecord rec = state().host(host);
         boolean forcible = force && rec != null && (rec.state() == HostState.REPLICATION_DELAY
@@ -155,10 +172,6 @@ final class OperatorCommands {
                     : rec.state() + (rec.reason().isEmpty() ? "" : " (" + rec.reason() + ")"))
                     + "; only an ONLINE host can take role '" + role + "'"
                     + (rec != null && rec.state().name().startsWith("REPLICATION") ? " (or use --force)" : ""));
-        }
-        Optional<String> current = state().holder(role);
-        if (current.filter(host::equals).isPresent()) {
-            throw new CommandRefused(409, "host '" + host + "' already holds role '" + role + "'");
         }
         if (current.isEmpty()) {
             RecoveryRecord r = changes.execute(Planner.initial(state(), host), "move-role " + role + " " + host,
@@ -181,8 +194,9 @@ final class OperatorCommands {
         try {
             boolean writerSilent = monitor.lastObservation().get(current.get()) == null
                     || !monitor.lastObservation().get(current.get()).sqlOk();
+            // a host whose replication is stopped first replicates from the writer, to fetch what it lacks
             switchover(current.get(), host, "move-role " + (force ? "--force " : "") + role + " " + host,
-                    forcible || (force && writerSilent));
+                    forcible || (force && writerSilent), forcible && rec.state() == HostState.REPLICATION_FAIL);
         } catch (CommandRefused e) {
             if (forcible) {
                 Map<String, HostRecord> hosts = new LinkedHashMap<>(state().hosts());
@@ -206,6 +220,9 @@ final class OperatorCommands {
      * @throws CommandRefused while starting
      */
     String setMode(MonitorMode mode) throws CommandRefused {
+        if (state().mode() == mode) {
+            return "OK: Already in " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode.";
+        }
         set(state().withMode(mode, clock.instant()));
 
         log.info("mode set to {} by operator", mode);
@@ -213,18 +230,20 @@ final class OperatorCommands {
     }
 
     private void switchover(String from, String to, String why) throws CommandRefused {
-        switchover(from, to, why, false);
+        switchover(from, to, why, false, false);
     }
 
-    private void switchover(String from, String to, String why, boolean forced) throws CommandRefused {
+    private void switchover(String from, String to, String why, boolean forced, boolean restartTarget)
+            throws CommandRefused {
         boolean answers = monitor.lastObservation().get(from) != null && monitor.lastObservation().get(from).sqlOk();
         if (!answers && !forced) {
             throw new CommandRefused(409, "the writer '" + from + "' does not answer; a failover, not a switchover, "
                     + "is needed (move-role --force runs one when the monitor cannot confirm it by itself)");
         }
         // forced with a writer that does not answer: the operator's word stands for the proof that it is dead
-        RecoveryRecord r = changes.execute(answers ? Planner.switchover(config, state(), from, to)
-                : Planner.failover(config, state(), from, to), why, forced);
+        RecoveryRecord r = changes.execute(!answers ? Planner.failover(config, state(), from, to)
+                : restartTarget ? Planner.forcedSwitchover(config, state(), from, to)
+                : Planner.switchover(config, state(), from, to), why, forced);
         if (!r.success()) {
             throw new CommandRefused(409, "switchover refused, '" + from + "' stays the writer: " + r.outcome());
         }
@@ -312,6 +331,13 @@ final class OperatorCommands {
             }
         });
         set(state().withRoles(a.roles()));
+    }
+
+    /** MMM refuses commands that change hosts or roles in PASSIVE mode, with this exact line. */
+    private void requireChangesAllowed() throws CommandRefused {
+        if (!state().mode().allowsOperatorChanges()) {
+            throw new CommandRefused(409, MonitorMode.ONLY_IN_ACTIVE_MODE);
+        }
     }
 
     private void requireHost(String host) throws CommandRefused {

@@ -160,7 +160,10 @@ final class StepRunner {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             boolean skipped = skip.contains(i);
-            if (!held && !skipped && !(step instanceof Step.ApproachSource)) {
+            // restarting the new writer's own replication (a forced move) changes nothing writes go to either
+            boolean onlyWaits = step instanceof Step.ApproachSource
+                    || (step instanceof Step.Repoint r && r.host().equals(change.to()));
+            if (!held && !skipped && !onlyWaits) {
                 context.beforeChanges().run(); // nothing changed yet: a failure here needs no rollback
                 held = true;
             }

@@ -11,6 +11,17 @@ public enum MonitorMode {
     WAIT,
     PASSIVE;
 
+    /** MMM's answer to an operator command that changes the cluster while the monitor is PASSIVE. */
+    public static final String ONLY_IN_ACTIVE_MODE = "ERROR: This command is only allowed in active mode";
+
+    /**
+     * Whether operator commands that change hosts or roles ({@code set-online}, {@code set-offline},
+     * {@code move-role}) may run: in every mode but PASSIVE (MANUAL and WAIT leave role moves to the operator).
+     */
+    public boolean allowsOperatorChanges() {
+        return this != PASSIVE;
+    }
+
     /**
      * Parses a mode name, case-insensitive.
      *

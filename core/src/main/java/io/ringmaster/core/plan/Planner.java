@@ -51,6 +51,28 @@ public final class Planner {
     }
 
     /**
+     * Plans {@code move-role --force} of the writer to a host whose replication is stopped or broken
+     * (REPLICATION_FAIL) while the old writer answers: the new writer first replicates straight from the old one
+     * (by GTID, from where it stopped), which fetches everything it lacks (nobody but the writer writes), then the
+     * switchover runs as planned. When the new writer's own source was another host (a ring), that link is put
+     * back after the promotion. What it still could not apply in time is counted as lost by the forced change.
+     *
+     * @param from the current writer, which must answer
+     * @param to   the new writer
+     */
+    public static WriterChange forcedSwitchover(RingmasterConfig config, ClusterState state, String from, String to) {
+        WriterChange plain = switchover(config, state, from, to);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.Repoint(to, from));
+        steps.addAll(plain.steps());
+        String ownSource = state.sources().get(to);
+        if (ownSource != null && !ownSource.equals(from)) {
+            steps.add(new Step.Repoint(to, ownSource));
+        }
+        return new WriterChange(plain.kind(), plain.from(), to, steps, plain.rollback(), plain.newSources());
+    }
+
+    /**
      * Plans an unplanned move of the writer away from a host that is gone.
      *
      * @param from the failed writer

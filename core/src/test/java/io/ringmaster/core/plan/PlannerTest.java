@@ -60,6 +60,33 @@ class PlannerTest {
     }
 
     @Test
+    void shouldRestartTheTargetsReplicationFromTheWriterFirstInAForcedSwitchover() {
+        WriterChange c = Planner.forcedSwitchover(pair, state(pair), "db1", "db2");
+
+        assertThat(c.kind()).isEqualTo(WriterChange.Kind.SWITCHOVER);
+        assertThat(c.steps()).containsExactly(
+                new Repoint("db2", "db1"),
+                new ApproachSource("db2", "db1"),
+                new Fence("db1", false),
+                new CatchUpToSource("db2", "db1"),
+                new Promote("db2"),
+                new Repoint("r1", "db2"));
+        assertThat(c.rollback()).containsExactly(new Unfence("db1"));
+        assertThat(c.newSources()).isEqualTo(Planner.switchover(pair, state(pair), "db1", "db2").newSources());
+    }
+
+    @Test
+    void shouldPutTheTargetBackAtItsRingPlaceAfterAForcedSwitchover() {
+        // ring db1 -> db2 -> db3 -> db1: db3 reads from db2, so it fetches from db1 and goes back to db2 after
+        WriterChange c = Planner.forcedSwitchover(ring, state(ring), "db1", "db3");
+
+        assertThat(c.steps().get(0)).isEqualTo(new Repoint("db3", "db1"));
+        assertThat(c.steps().get(c.steps().size() - 1)).isEqualTo(new Repoint("db3", "db2"));
+        assertThat(c.steps().indexOf(new Promote("db3"))).isLessThan(c.steps().size() - 1);
+        assertThat(c.newSources()).containsEntry("db3", "db2");
+    }
+
+    @Test
     void shouldRollBackAnAbandonedSwitchoverByUnfencingTheOldWriter() {
         WriterChange c = Planner.switchover(pair, state(pair), "db1", "db2");
 
