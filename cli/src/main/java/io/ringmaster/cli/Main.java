@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 ControlCommands.Errant.class,
                 ControlCommands.Acknowledge.class,
                 BootstrapCommand.class,
+                GrantsCommand.class,
                 ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,
