@@ -20,10 +20,25 @@ public final class GrantAdvice {
      * @return SQL lines: {@code -- PRIVILEGE: reason; reason} comments, then the GRANT statements ending in {@code ;}
      */
     public static List<String> lines(ServerVersion version, List<Need> needs, String account, String heartbeatSchema) {
+        return lines(version, needs, account, heartbeatSchema, List.of());
+    }
+
+    /**
+     * As {@link #lines(ServerVersion, List, String, String)}, leaving out the privileges that {@code granted} needs
+     * take already (what bootstrap needs beyond the monitor's own grants).
+     *
+     * @return may be empty when {@code granted} covers every privilege of {@code needs}
+     */
+    public static List<String> lines(ServerVersion version, List<Need> needs, String account, String heartbeatSchema,
+                                     List<Need> granted) {
+        java.util.Set<Privilege> have = new java.util.HashSet<>();
+        granted.forEach(n -> have.addAll(PrivilegeRequirements.required(version, n, heartbeatSchema)));
         Map<Privilege, List<String>> why = new LinkedHashMap<>();
         for (Need n : needs) {
             for (Privilege p : PrivilegeRequirements.required(version, n, heartbeatSchema)) {
-                why.computeIfAbsent(p, k -> new ArrayList<>()).add(n.description());
+                if (!have.contains(p)) {
+                    why.computeIfAbsent(p, k -> new ArrayList<>()).add(n.description());
+                }
             }
         }
         List<String> out = new ArrayList<>();

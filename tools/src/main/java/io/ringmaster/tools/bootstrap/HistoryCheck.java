@@ -14,19 +14,21 @@ import java.util.TreeSet;
  * Whether the binary log history the hosts already have lets replication start by GTID (MASTER_USE_GTID=slave_pos)
  * under gtid_strict_mode without error 1950 (out-of-order GTID). Pure: it reads only the positions given.
  *
- * <p>In a pair or ring everything a host logs comes back to it through the others, and a replica receives all its
- * master has. A source sends a replica each domain from the replica's gtid_slave_pos, or from the start of the domain
- * when the replica's gtid_slave_pos lacks it; a replica skips only the events of its own server_id. Hence, per
- * domain D that some host's gtid_binlog_pos holds:
+ * <p>In a pair or ring everything a master logs reaches every other host (log_slave_updates); a replica's own binary
+ * log reaches nobody. A source sends a replica each domain from the replica's gtid_slave_pos, or from the start of
+ * the domain when the replica's gtid_slave_pos lacks it, and the replica skips only events of its own server_id.
+ * Replaying another server's history from its start is not safe to assume (an account created by hand on every host
+ * fails with 1396 when it comes again; sequence numbers below a host's own fail with 1950), so per domain D:
  * <ul>
- *   <li>only one server wrote D (every host's last GTID in D has the same server_id), or every host holds the
- *       same last GTID in D; otherwise the writers of D conflict: each would receive the other's D with sequence
- *       numbers below its own;</li>
- *   <li>a host holding D from another server has it in its gtid_slave_pos at the same GTID, or it would receive D
- *       again from the start;</li>
+ *   <li>only one server wrote D (every holder's last GTID in D has the same server_id), or every holder holds the
+ *       same last GTID in D; otherwise the writers of D conflict (error 1950 under gtid_strict_mode);</li>
+ *   <li>a host that will receive D from a master (every host but D's origin, when a master holds D) has D in its
+ *       gtid_slave_pos: otherwise it would replay D from its start; the fix lies with D's origin (its own
+ *       transactions), or with the host when the origin is not managed;</li>
  *   <li>no master will write, after bootstrap, in a domain where another host holds more than it has.</li>
  * </ul>
- * A set of hosts with empty binary logs, or each writing only its own domain, passes.
+ * Hosts with empty binary logs pass, and so does a cluster bootstrapped before (every host records what it
+ * received in its gtid_slave_pos).
  */
 public final class HistoryCheck {
     private HistoryCheck() {}
@@ -41,7 +43,12 @@ public final class HistoryCheck {
      * @param writeDomain the gtid_domain_id it will write in after bootstrap, empty for a replica
      */
     public record HostHistory(String host, long serverId, GtidPosition binlog, GtidPosition slave,
-                              Optional<Long> writeDomain) {}
+                              Optional<Long> writeDomain) {
+        /** True for a master (it will write, and what it logs reaches every other host). */
+        boolean master() {
+            return writeDomain.isPresent();
+        }
+    }
 
     /**
      * Why one host's history conflicts.
@@ -88,13 +95,23 @@ public final class HistoryCheck {
                 }
                 continue;
             }
-            for (Map.Entry<HostHistory, GtidPosition.Gtid> e : holders.entrySet()) {
-                HostHistory h = e.getKey();
-                GtidPosition.Gtid g = e.getValue();
-                if (g.serverId() != h.serverId() && !gtid(h.slave(), d).equals(Optional.of(g))) {
-                    reasons.get(h.host()).add("its binary log holds " + g + " from server " + g.serverId()
-                            + " but its gtid_slave_pos (" + text(h.slave()) + ") does not: it would receive domain "
-                            + d + " again from the start (error 1950)");
+            Optional<HostHistory> sender = holders.keySet().stream().filter(HostHistory::master).findFirst();
+            GtidPosition.Gtid last = holders.values().iterator().next();
+            Optional<HostHistory> origin = hosts.stream().filter(x -> x.serverId() == last.serverId()).findFirst();
+            for (HostHistory x : hosts) {
+                boolean receives = holders.keySet().stream().anyMatch(y -> y != x && y.master());
+                if (!receives || x.serverId() == last.serverId() || gtid(x.slave(), d).isPresent()) {
+                    continue;
+                }
+                String line = x.host() + " would replay domain " + d + " from its start (its gtid_slave_pos "
+                        + text(x.slave()) + " lacks it), up to " + describe(holders)
+                        + sender.map(y -> " sent by " + y.host()).orElse("");
+                if (origin.isPresent() && origin.get() != x) {
+                    reasons.get(origin.get().host()).add(line);
+                    gtid(origin.get().binlog(), d).filter(g -> g.serverId() == origin.get().serverId())
+                            .ifPresent(own.get(origin.get().host())::add);
+                } else {
+                    reasons.get(x.host()).add(line);
                 }
             }
             for (HostHistory m : hosts) {
