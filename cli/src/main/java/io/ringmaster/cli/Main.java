@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 ConfigCommand.class,
                 CommandLine.HelpCommand.class,
                 BootstrapCommand.class,
+                GrantsCommand.class,
                 ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,

@@ -72,6 +72,7 @@ public final class Monitor implements AutoCloseable {
     private final SelfCheck selfCheck;
     private final ScheduledThreadPoolExecutor watchdog;
     private final ErrantWatch errant;
+    private final PrivilegeWatch privileges;
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
     private final ScheduledChecksum checksum;
@@ -118,6 +119,7 @@ public final class Monitor implements AutoCloseable {
         this.routes = new RoutePublisher(config, clock, state.epoch());
         this.selfCheck = new SelfCheck(config, clock);
         this.errant = new ErrantWatch(config, sql);
+        this.privileges = new PrivilegeWatch(config, clock);
         this.hooks = new FailoverHooks(config, clock);
         WriterChanges.MonitorState view = new WriterChanges.MonitorState() {
             public ClusterState state() {
@@ -279,7 +281,8 @@ public final class Monitor implements AutoCloseable {
         Optional<String> writer = before.holder(writerRole);
         RoundFacts facts = new RoundFacts(!ready, distrust, Optional.ofNullable(strandedWriter), lastGood,
                 distrust.isEmpty() ? errant.confirm(writer, obs) : Map.of(),
-                journal.blockedBecause(now, config.safety().failoverBlockPeriod()));
+                journal.blockedBecause(now, config.safety().failoverBlockPeriod()))
+                .withPrivilegeGaps(privileges.gaps());
         Decision d = decider.decide(before, obs, facts, now);
         lastSuspect = d.suspect();
         d.transitions().forEach(t -> log.info("state {}", t));

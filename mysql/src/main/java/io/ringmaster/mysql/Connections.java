@@ -39,6 +39,17 @@ public final class Connections {
         props.setProperty("allowPublicKeyRetrieval", "true");
         props.setProperty("useServerPrepStmts", "false");
         String url = "jdbc:mariadb://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
-        return DriverManager.getConnection(url, props);
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SqlErrors.ACCESS_DENIED) {
+                // the login's 1045, told apart from a statement's 1045 (a GRANT without GRANT OPTION)
+                throw new SQLException(SqlErrors.LOGIN_REFUSED + " for '" + account.user() + "' at " + host + ":" + port
+                        + " (wrong password, or no account for this client address): "
+                        + (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")),
+                        e.getSQLState(), e.getErrorCode(), e);
+            }
+            throw e;
+        }
     }
 }

@@ -21,18 +21,71 @@ public final class SqlErrors {
     /** ER_CON_COUNT_ERROR: too many connections (MMM treated it as unknown, not down). */
     public static final int TOO_MANY_CONNECTIONS = 1040;
 
-    private static final Set<Integer> FATAL = Set.of(ACCESS_DENIED, SPECIFIC_ACCESS_DENIED, 1044, 1142, 1143);
+    /** ER_DBACCESS_DENIED_ERROR: no privilege on a database. */
+    public static final int DB_ACCESS_DENIED = 1044;
+    /** ER_TABLEACCESS_DENIED_ERROR: no privilege on a table. */
+    public static final int TABLE_ACCESS_DENIED = 1142;
+    /** ER_COLUMNACCESS_DENIED_ERROR: no privilege on a column. */
+    public static final int COLUMN_ACCESS_DENIED = 1143;
+    /** ER_KILL_DENIED_ERROR: "You are not owner of thread": KILL of another user's session without CONNECTION ADMIN. */
+    public static final int KILL_DENIED = 1095;
+    /** ER_PROCACCESS_DENIED_ERROR: no privilege on a routine. */
+    public static final int ROUTINE_ACCESS_DENIED = 1370;
+    /** The prefix {@link Connections#open} puts on a refused login, which tells it from a statement's 1045. */
+    static final String LOGIN_REFUSED = "login refused";
+
+    private static final Set<Integer> FATAL = Set.of(ACCESS_DENIED, SPECIFIC_ACCESS_DENIED, DB_ACCESS_DENIED,
+            TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED, KILL_DENIED, ROUTINE_ACCESS_DENIED);
+    private static final Set<Integer> PRIVILEGE = Set.of(SPECIFIC_ACCESS_DENIED, DB_ACCESS_DENIED, TABLE_ACCESS_DENIED,
+            COLUMN_ACCESS_DENIED, KILL_DENIED, ROUTINE_ACCESS_DENIED);
+    private static final java.util.regex.Pattern NEEDED = java.util.regex.Pattern.compile(
+            "you need \\(at least one of\\) the (.+?) privilege");
 
     private SqlErrors() {}
 
-    /** A one-line description with the error number and SQLSTATE, e.g. {@code 1045 (28000): Access denied ...}. */
+    /**
+     * A one-line description with the error number and SQLSTATE, e.g. {@code 1045 (28000): Access denied ...}. A
+     * privilege error says so first and names the privilege the server asked for ({@code privilege error: needs
+     * RELOAD: 1227 (42000): Access denied; ...}); an Access denied (1045) from a statement rather than from the login
+     * says that the statement (a GRANT) needs GRANT OPTION and the privileges it grants.
+     */
     public static String describe(SQLException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         msg = msg.lines().findFirst().orElse(msg);
-        if (e.getErrorCode() != 0 || e.getSQLState() != null) {
-            return e.getErrorCode() + " (" + e.getSQLState() + "): " + msg;
+        String coded = e.getErrorCode() != 0 || e.getSQLState() != null
+                ? e.getErrorCode() + " (" + e.getSQLState() + "): " + msg : msg;
+        if (isPrivilegeError(e)) {
+            return "privilege error: " + neededPrivilege(e).map(p -> "needs " + p + ": ").orElse("") + coded;
         }
-        return msg;
+        return coded;
+    }
+
+    /**
+     * True when the server refused a statement for a missing privilege (1227, 1044, 1142, 1143, 1095, 1370), or
+     * answered a statement (not the login) with 1045, as a GRANT without GRANT OPTION does.
+     */
+    public static boolean isPrivilegeError(SQLException e) {
+        return PRIVILEGE.contains(e.getErrorCode()) || (e.getErrorCode() == ACCESS_DENIED && !isLoginRefused(e));
+    }
+
+    /** True when the login itself was refused (wrong user or password, or no account for the client's address). */
+    public static boolean isLoginRefused(SQLException e) {
+        return e.getErrorCode() == ACCESS_DENIED && e.getMessage() != null
+                && e.getMessage().startsWith(LOGIN_REFUSED);
+    }
+
+    /** The privilege a privilege error asks for, as the server names it, when it names one. */
+    public static java.util.Optional<String> neededPrivilege(SQLException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher m = NEEDED.matcher(msg);
+        if (m.find()) {
+            return java.util.Optional.of(m.group(1).replace("(s)", ""));
+        }
+        return switch (e.getErrorCode()) {
+            case KILL_DENIED -> java.util.Optional.of("CONNECTION ADMIN (to KILL another user's session)");
+            case ACCESS_DENIED -> java.util.Optional.of("GRANT OPTION and the privileges it grants (a GRANT)");
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** True for errors that retrying will not fix: bad credentials or missing privileges. */

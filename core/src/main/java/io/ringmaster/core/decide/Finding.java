@@ -188,6 +188,24 @@ public sealed interface Finding {
         }
     }
 
+    // ---- least privilege (issue 9, item 2)
+
+    /** The monitor account lacks privileges on a host for something the monitor may have to do there. */
+    record MissingPrivilege(io.ringmaster.core.privilege.PrivilegeGap gap) implements Finding {
+        public String host() {
+            return gap.host();
+        }
+
+        public String summary() {
+            return "missing privilege: " + gap.describe();
+        }
+
+        public String howToClear() {
+            return "on " + gap.host() + ": " + String.join("; ", gap.grants())
+                    + " (see 'ringmaster grants'); the monitor checks again every few minutes";
+        }
+    }
+
     /**
      * At start-up a host replicates from somewhere else than the state says, and the monitor cannot repair it now
      * (the source the state names does not answer or is not ONLINE).
@@ -205,6 +223,21 @@ public sealed interface Finding {
         public String howToClear() {
             return "bring " + expected + " back ONLINE (the monitor then repoints " + host + "), or repoint " + host
                     + " by hand";
+        }
+    }
+
+    /**
+     * A writer change was planned and refused before its first step: the monitor lacks a privilege that one of its
+     * steps needs, so it would stop half way (for example at RESET SLAVE ALL, error 1227, with no writer).
+     */
+    record WriterChangeRefused(String host, String why) implements Finding {
+        public String summary() {
+            return why;
+        }
+
+        public String howToClear() {
+            return "grant the missing privileges (the MissingPrivilege findings give the GRANT statements); the next "
+                    + "round plans the change again";
         }
     }
 }

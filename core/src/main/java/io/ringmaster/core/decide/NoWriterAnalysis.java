@@ -49,6 +49,10 @@ final class NoWriterAnalysis {
         } else if (causes.stream().anyMatch(f -> f instanceof Finding.FailoverBlocked)) {
             command = "ringmaster acknowledge";
             host = "";
+        } else if (causes.stream().anyMatch(f -> f instanceof Finding.WriterChangeRefused)) {
+            command = "the GRANT statements of the MissingPrivilege findings (ringmaster grants prints them all)";
+            host = causes.stream().filter(f -> f instanceof Finding.WriterChangeRefused).findFirst()
+                    .map(Finding::host).orElse(host);
         } else if (rec == null || rec.state() == HostState.HARD_OFFLINE || o == null || !o.sqlOk()) {
             command = "start " + best + "'s server, then ringmaster set-online " + best;
         } else {
@@ -72,6 +76,7 @@ final class NoWriterAnalysis {
             switch (f) {
                 case Finding.NoCandidate n -> parts.add("no candidate (" + n.why() + ")");
                 case Finding.FailoverBlocked b -> parts.add("failover blocked (" + b.why() + ")");
+                case Finding.WriterChangeRefused w -> parts.add("writer change refused (" + w.why() + ")");
                 default -> { }
             }
         }

@@ -76,6 +76,7 @@ public final class RoundDecider {
         r.state = step.state();
         prevWriter.ifPresent(w -> keepWriterIfOnlyMonitorLostIt(r, w));
         holdErrant(r);
+        facts.privilegeGaps().values().forEach(gaps -> gaps.forEach(g -> r.findings.add(new Finding.MissingPrivilege(g))));
         if (facts.firstRound()) {
             firstLook(r);
             if (r.state.mode() != MonitorMode.PASSIVE) {
@@ -303,6 +304,13 @@ public final class RoundDecider {
         if (change.kind() != WriterChange.Kind.INITIAL && r.facts.failoverBlocked().isPresent()) {
             r.findings.add(new Finding.FailoverBlocked(old.orElse(""), why + "; "
                     + r.facts.failoverBlocked().get()));
+            return false;
+        }
+        Optional<String> lacking = PrivilegeCheck.blocking(change, r.facts.privilegeGaps());
+        if (lacking.isPresent()) {
+            r.findings.add(new Finding.WriterChangeRefused(to, "not starting the " + change.kind().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " " + old.orElse("-") + " -> " + to + " (" + why + "): "
+                    + lacking.get()));
             return false;
         }
         r.actions.add(new Action.ChangeWriter(change, why + "; " + choice.summary()));

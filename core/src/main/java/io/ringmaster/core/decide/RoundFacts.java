@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param errant         hosts holding GTIDs the writer lacks, confirmed against a fresh read of the writer (the
  *                       previous round's when the writer cannot be read now)
  * @param failoverBlocked why an automatic failover may not run now (anti-flap), empty when it may
+ * @param privilegeGaps  privileges the monitor account lacks, by host (from the last SHOW GRANTS of each host);
+ *                       a host absent was not read yet or lacks nothing
  */
 public record RoundFacts(
         boolean firstRound,
@@ -25,8 +27,10 @@ public record RoundFacts(
         Optional<String> strandedWriter,
         Map<String, HostObservation> lastGood,
         Map<String, List<ErrantTransactions.Range>> errant,
-        Optional<String> failoverBlocked) {
+        Optional<String> failoverBlocked,
+        Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> privilegeGaps) {
     public RoundFacts {
+        privilegeGaps = Map.copyOf(privilegeGaps);
         lastGood = Map.copyOf(lastGood);
         errant = Map.copyOf(errant);
         distrust.ifPresent(d -> {
@@ -34,6 +38,18 @@ public record RoundFacts(
                 throw new IllegalArgumentException("distrust must be MonitorPaused or MonitorNetworkDown: " + d);
             }
         });
+    }
+
+    /** As the canonical constructor, with no privilege gaps known. */
+    public RoundFacts(boolean firstRound, Optional<Finding> distrust, Optional<String> strandedWriter,
+                      Map<String, HostObservation> lastGood, Map<String, List<ErrantTransactions.Range>> errant,
+                      Optional<String> failoverBlocked) {
+        this(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, Map.of());
+    }
+
+    /** The same facts with {@code gaps} as the privilege gaps. */
+    public RoundFacts withPrivilegeGaps(Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> gaps) {
+        return new RoundFacts(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, gaps);
     }
 
     /** Facts of an ordinary round: not the first, nothing distrusted, nothing stranded, errant or blocked. */

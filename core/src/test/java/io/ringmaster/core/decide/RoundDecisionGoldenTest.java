@@ -473,4 +473,19 @@ class RoundDecisionGoldenTest {
         assertThat(after.actions()).noneMatch(a -> a instanceof Action.ChangeRing || a instanceof Action.Repoint);
         assertThat(after.state().sources()).isEqualTo(Planner.initialSources(s.config));
     }
+
+    // ---- least privilege (issue 9) ---------------------------------------------------------------------------
+
+    @Test
+    void failoverThatLacksAPrivilegeIsRefusedBeforeItsFirstStep() throws IOException {
+        Sim s = pair();
+        var gap = new io.ringmaster.core.privilege.PrivilegeGap("db2", "`ringmaster`@`%`",
+                io.ringmaster.core.privilege.ServerVersion.mariadb(10, 11, 19),
+                io.ringmaster.core.privilege.Need.DETACH,
+                List.of(io.ringmaster.core.privilege.Privilege.global("RELOAD")));
+        Decision d = s.advance(100).round(with("db1", (UnaryOperator<Obs>) o -> o.refused("refused"),
+                "db2", lostIo(), "r1", lostIo()), f -> f.withPrivilegeGaps(Map.of("db2", List.of(gap))));
+        assertThat(d.actions()).noneMatch(a -> a instanceof Action.ChangeWriter);
+        assertGolden("failover-refused-missing-privilege", d);
+    }
 }

@@ -49,7 +49,8 @@ public final class Bootstrap {
     /** The server settings bootstrap reads from each host. */
     private record Facts(long serverId, boolean logBin, boolean logSlaveUpdates, long domainId, long aiIncrement,
                          long aiOffset, boolean readOnly, boolean strictMode, boolean semiSyncMaster,
-                         boolean semiSyncReplica, String waitPoint, long netTimeout, Optional<ReplicaLink> link) {}
+                         boolean semiSyncReplica, String waitPoint, long netTimeout, Optional<ReplicaLink> link,
+                         GtidPosition binlogPos, GtidPosition slavePos) {}
 
     /**
      * The {@code slave_net_timeout} bootstrap sets, s: a replica notices a dead, frozen or cut-off source this soon
@@ -95,7 +96,9 @@ public final class Bootstrap {
             try {
                 facts.put(h.name(), read(h));
             } catch (SQLException e) {
-                problems.add(h.name() + " (" + h.endpoint() + "): cannot connect as " + config.monitorUser().user()
+                String what = SqlErrors.isPrivilegeError(e) ? "cannot read its settings as "
+                        : SqlErrors.isLoginRefused(e) ? "cannot log in as " : "cannot connect as ";
+                problems.add(h.name() + " (" + h.endpoint() + "): " + what + config.monitorUser().user()
                         + ": " + SqlErrors.describe(e));
             }
         }
@@ -126,15 +129,18 @@ public final class Bootstrap {
             }
         }
         int index = 0;
+        Map<String, Long> writeDomains = new LinkedHashMap<>();
         for (HostConfig m : masters) {
             index++;
             Facts f = facts.get(m.name());
+            writeDomains.put(m.name(), f.domainId());
             List<String> stmts = new ArrayList<>();
             List<String> what = new ArrayList<>();
             String dOther = domains.putIfAbsent(f.domainId(), m.name());
             if (masters.size() > 1 && dOther != null) {
                 long d = freeDomain(facts, index);
                 domains.put(d, m.name());
+                writeDomains.put(m.name(), d);
                 stmts.add("SET GLOBAL gtid_domain_id = " + d);
                 what.add("gtid_domain_id " + f.domainId() + " -> " + d + " (was also " + dOther + "'s)");
                 notes.add(m.name() + ": add 'gtid_domain_id = " + d + "' under [mysqld] to keep it after a restart");
@@ -239,6 +245,21 @@ public final class Bootstrap {
             actions.add(new BootstrapPlan.Action(writer, "read_only ON -> OFF (initial writer)",
                     List.of("SET GLOBAL read_only = OFF")));
         }
+        // the same checks in a dry run and a real run: a plan is returned only when both pass
+        Preflight preflight = new Preflight(config);
+        problems.addAll(preflight.privileges(actions));
+        List<HistoryCheck.HostHistory> histories = new ArrayList<>();
+        Map<String, Long> ids = new LinkedHashMap<>();
+        for (HostConfig h : config.hosts()) {
+            Facts f = facts.get(h.name());
+            ids.put(h.name(), f.serverId());
+            histories.add(new HistoryCheck.HostHistory(h.name(), f.serverId(), f.binlogPos(), f.slavePos(),
+                    Optional.ofNullable(writeDomains.get(h.name()))));
+        }
+        problems.addAll(preflight.history(histories, ids));
+        if (!problems.isEmpty()) {
+            throw new BootstrapException(problems);
+        }
         return new BootstrapPlan(writer, actions, notes);
     }
 
@@ -252,18 +273,21 @@ public final class Bootstrap {
      */
     public void apply(BootstrapPlan plan, Duration waitTimeout) throws BootstrapException {
         int done = 0;
+        String pw = config.replicationUser().password().reveal();
         for (BootstrapPlan.Action a : plan.actions()) {
             log.accept("  " + a);
-            try {
-                sql.exec(config.host(a.host()), a.statements().toArray(String[]::new));
+            String current = "";
+            try (Connection c = sql.open(config.host(a.host())); Statement st = c.createStatement()) {
+                st.setQueryTimeout((int) Math.max(1, config.monitor().actionTimeout().toSeconds()));
+                for (String stmt : a.statements()) {
+                    current = stmt;
+                    st.execute(stmt);
+                }
             } catch (SQLException e) {
                 // a server's error may quote the statement, which may hold the replication password
-                String why = SqlErrors.describe(e);
-                String pw = config.replicationUser().password().reveal();
-                if (!pw.isEmpty()) {
-                    why = why.replace(pw, "****");
-                }
-                throw new BootstrapException(a.host() + ": " + a.description() + " failed: " + why
+                String why = mask(SqlErrors.describe(e), pw);
+                String at = current.isEmpty() ? "" : " at '" + mask(current, pw) + "'";
+                throw new BootstrapException(a.host() + ": " + a.description() + " failed" + at + ": " + why
                         + " (" + done + " of " + plan.actions().size() + " changes were applied before it)");
             }
             done++;
@@ -271,33 +295,55 @@ public final class Bootstrap {
         waitForFlow(plan.initialWriter(), waitTimeout);
     }
 
+    private static String mask(String text, String secret) {
+        return secret.isEmpty() ? text : text.replace(secret, "****");
+    }
+
+    /**
+     * Every link must run without error (both threads, no error number) and keep running for
+     * {@link #STEADY_MS}; then a marker written on the writer must reach every host. Every broken link is reported,
+     * not only the first.
+     */
     private void waitForFlow(String writer, Duration timeout) throws BootstrapException {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, String> sources = Planner.initialSources(config);
-        for (Map.Entry<String, String> link : sources.entrySet()) {
-            HostConfig h = config.host(link.getKey());
-            String last = "";
-            while (true) {
+        Map<String, String> broken = new LinkedHashMap<>();
+        Map<String, Instant> runningSince = new HashMap<>();
+        Instant now = Instant.now();
+        while (true) {
+            broken.clear();
+            now = Instant.now();
+            for (Map.Entry<String, String> link : sources.entrySet()) {
+                HostConfig h = config.host(link.getKey());
+                String problem;
                 try {
                     Optional<ReplicaLink> l = sql.replicaLink(h);
-                    if (l.isPresent() && l.get().threadsRunning()) {
-                        break;
+                    boolean failed = l.isPresent() && (l.get().lastIoErrno() != 0 || l.get().lastSqlErrno() != 0)
+                            && !l.get().ioState().equalsIgnoreCase("Connecting");
+                    if (l.isPresent() && l.get().threadsRunning() && !failed) {
+                        runningSince.putIfAbsent(h.name(), now);
+                        continue;
                     }
-                    last = l.map(ReplicaLink::problem).orElse("no replication configured");
-                    if (l.isPresent() && (l.get().lastIoErrno() != 0 || l.get().lastSqlErrno() != 0)
-                            && !l.get().ioState().equalsIgnoreCase("Connecting")) {
-                        throw new BootstrapException(h.name() + ": replication from " + link.getValue()
-                                + " failed: " + last);
-                    }
+                    problem = (failed ? "failed: " : "not running: ")
+                            + l.map(ReplicaLink::problem).orElse("no replication configured");
                 } catch (SQLException e) {
-                    last = SqlErrors.describe(e);
+                    problem = "cannot be read: " + SqlErrors.describe(e);
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new BootstrapException(h.name() + ": replication from " + link.getValue()
-                            + " is not running after " + timeout.toSeconds() + " s: " + last);
-                }
-                sleep(100);
+                runningSince.remove(h.name());
+                broken.put(h.name(), h.name() + ": replication from " + link.getValue() + " " + problem);
             }
+            boolean steady = broken.isEmpty() && runningSince.values().stream()
+                    .allMatch(t -> Duration.between(t, Instant.now()).toMillis() >= STEADY_MS);
+            if (steady) {
+                break;
+            }
+            if (now.isAfter(deadline)) {
+                List<String> lines = new ArrayList<>(broken.values());
+                lines.add(0, broken.size() + " of " + sources.size() + " link(s) broken after "
+                        + timeout.toSeconds() + " s");
+                throw new BootstrapException(lines);
+            }
+            sleep(100);
         }
         HostConfig w = config.host(writer);
         GtidPosition marker;
@@ -307,19 +353,28 @@ public final class Bootstrap {
         } catch (SQLException e) {
             throw new BootstrapException(writer + ": cannot write the marker transaction: " + SqlErrors.describe(e));
         }
+        List<String> late = new ArrayList<>();
         for (HostConfig h : config.hosts()) {
             Duration left = Duration.between(Instant.now(), deadline);
             try {
-                if (left.isNegative() || !sql.waitForGtid(h, marker, left, "bootstrap: replication must flow")) {
-                    throw new BootstrapException(h.name() + ": did not apply the writer's marker " + marker
-                            + " within " + timeout.toSeconds() + " s");
+                if (!sql.waitForGtid(h, marker, left.isNegative() ? Duration.ZERO : left,
+                        "bootstrap: replication must flow")) {
+                    late.add(h.name() + ": did not apply the writer's marker " + marker + " within "
+                            + timeout.toSeconds() + " s" + sql.replicaLink(h).map(l -> " (" + l.problem() + ")")
+                            .orElse(""));
                 }
             } catch (SQLException e) {
-                throw new BootstrapException(h.name() + ": waiting for the marker failed: " + SqlErrors.describe(e));
+                late.add(h.name() + ": waiting for the marker failed: " + SqlErrors.describe(e));
             }
+        }
+        if (!late.isEmpty()) {
+            throw new BootstrapException(late);
         }
         log.accept("  replication flows on every link (marker " + marker + " reached every host)");
     }
+
+    /** How long every link must run without error before bootstrap trusts it, ms (a 1950 shows within it). */
+    static final long STEADY_MS = 1500;
 
     private Facts read(HostConfig h) throws SQLException {
         try (Connection c = sql.open(h); Statement st = c.createStatement()) {
@@ -327,7 +382,8 @@ public final class Bootstrap {
             try (ResultSet rs = st.executeQuery("SELECT @@server_id, @@log_bin, @@log_slave_updates, "
                     + "@@gtid_domain_id, @@auto_increment_increment, @@auto_increment_offset, @@read_only, "
                     + "@@gtid_strict_mode, @@rpl_semi_sync_master_enabled, @@rpl_semi_sync_slave_enabled, "
-                    + "@@rpl_semi_sync_master_wait_point, @@slave_net_timeout")) {
+                    + "@@rpl_semi_sync_master_wait_point, @@slave_net_timeout, @@global.gtid_binlog_pos, "
+                    + "@@global.gtid_slave_pos")) {
                 rs.next();
                 long serverId = rs.getLong(1);
                 boolean logBin = rs.getBoolean(2);
@@ -337,9 +393,14 @@ public final class Bootstrap {
                 long off = rs.getLong(6);
                 boolean ro = rs.getBoolean(7);
                 boolean strict = rs.getBoolean(8);
-                return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict, rs.getBoolean(9),
-                        rs.getBoolean(10), rs.getString(11), rs.getLong(12),
-                        io.ringmaster.mysql.HostProbe.readLink(st, dialect));
+                boolean ssm = rs.getBoolean(9);
+                boolean sss = rs.getBoolean(10);
+                String wp = rs.getString(11);
+                long nt = rs.getLong(12);
+                GtidPosition binlog = GtidPosition.parse(rs.getString(13));
+                GtidPosition slave = GtidPosition.parse(rs.getString(14));
+                return new Facts(serverId, logBin, lsu, domain, inc, off, ro, strict, ssm, sss, wp, nt,
+                        io.ringmaster.mysql.HostProbe.readLink(st, dialect), binlog, slave);
             }
         }
     }
@@ -363,7 +424,8 @@ public final class Bootstrap {
         long d = start;
         while (true) {
             long candidate = d;
-            if (facts.values().stream().noneMatch(f -> f.domainId() == candidate)) {
+            if (facts.values().stream().noneMatch(f -> f.domainId() == candidate
+                    || f.binlogPos().domains().contains(candidate))) {
                 return candidate;
             }
             d++;
