@@ -25,7 +25,8 @@ import java.util.TreeSet;
  *   <li>a host that will receive D from a master (every host but D's origin, when a master holds D) has D in its
  *       gtid_slave_pos: otherwise it would replay D from its start; the fix lies with D's origin (its own
  *       transactions), or with the host when the origin is not managed;</li>
- *   <li>no master will write, after bootstrap, in a domain where another host holds more than it has.</li>
+ *   <li>no master will write, after bootstrap, in a domain where another host holds more than it has;</li>
+ *   <li>a replica holds no transactions of its own: nobody reads its binary log, so they would be errant.</li>
  * </ul>
  * Hosts with empty binary logs pass, and so does a cluster bootstrapped before (every host records what it
  * received in its gtid_slave_pos).
@@ -112,6 +113,15 @@ public final class HistoryCheck {
                             .ifPresent(own.get(origin.get().host())::add);
                 } else {
                     reasons.get(x.host()).add(line);
+                }
+            }
+            for (Map.Entry<HostHistory, GtidPosition.Gtid> e : holders.entrySet()) {
+                HostHistory r = e.getKey();
+                if (!r.master() && e.getValue().serverId() == r.serverId()) {
+                    reasons.get(r.host()).add("its own transactions up to " + e.getValue() + " reach no other host (a"
+                            + " replica's binary log is read by nobody): the monitor would hold them as errant and keep"
+                            + " it out of every role");
+                    own.get(r.host()).add(e.getValue());
                 }
             }
             for (HostHistory m : hosts) {
