@@ -1,6 +1,7 @@
 package io.ringmaster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.ringmaster.core.decide.Finding;
@@ -165,6 +166,12 @@ class PlainServersIT {
                 assertThat(monitor.state().holder("writer")).isEmpty();
                 assertThat(p.snapshot("db2").replaceAll("/(Yes|No|Connecting)$", "")).isEqualTo(db2Before);
                 assertThat(p.snapshot("r1").replaceAll("/(Yes|No|Connecting)$", "")).isEqualTo(r1Before);
+                // an operator's forced move is refused up front too, not abandoned at RESET SLAVE ALL
+                assertThatThrownBy(() -> monitor.moveRole("writer", "db2", true))
+                        .isInstanceOf(io.ringmaster.monitor.CommandRefused.class)
+                        .hasMessageContaining("not starting the failover db1 -> db2").hasMessageContaining("RELOAD");
+                assertThat(monitor.recoveries()).isEmpty();
+                assertThat(p.snapshot("db2").replaceAll("/(Yes|No|Connecting)$", "")).isEqualTo(db2Before);
             } finally {
                 monitor.close();
             }

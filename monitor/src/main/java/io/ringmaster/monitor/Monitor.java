@@ -137,6 +137,10 @@ public final class Monitor implements AutoCloseable {
             public Map<String, HostObservation> lastGood() {
                 return lastGood;
             }
+
+            public Optional<String> strandedWriter() {
+                return Optional.ofNullable(strandedWriter);
+            }
         };
         this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view, store);
         this.unfinished = store.loadChange().orElse(null); // finished or rolled back after one look at every host
@@ -145,7 +149,7 @@ public final class Monitor implements AutoCloseable {
         this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view, rings);
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
-                        .toList());
+                        .toList(), privileges::gaps);
         this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
                 (key, text) -> {
                     if (text == null) {

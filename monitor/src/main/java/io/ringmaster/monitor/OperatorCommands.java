@@ -7,6 +7,7 @@ import io.ringmaster.core.model.HostState;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.observe.HostObservation;
 import io.ringmaster.core.plan.Planner;
+import io.ringmaster.core.plan.WriterChange;
 import io.ringmaster.core.roles.CandidateChoice;
 import io.ringmaster.core.roles.CandidateChooser;
 import io.ringmaster.core.roles.RoleAssigner;
@@ -46,9 +47,14 @@ final class OperatorCommands {
     private final WriterChanges.MonitorState monitor;
     private final Runnable onAcknowledged;
 
+    private final java.util.function.Supplier<Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>>>
+            privilegeGaps;
+
     OperatorCommands(RingmasterConfig config, Clock clock, StateMachine machine, SqlActions sql, ErrantWatch errant,
                      Journal journal, WriterChanges changes, WriterChanges.MonitorState monitor,
-                     Runnable onAcknowledged) {
+                     Runnable onAcknowledged,
+                     java.util.function.Supplier<Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>>> gaps) {
+        this.privilegeGaps = gaps;
         this.config = config;
         this.clock = clock;
         this.writerRole = config.writerRole().map(RoleConfig::name).orElse("");
@@ -173,6 +179,14 @@ final class OperatorCommands {
                     + "; only an ONLINE host can take role '" + role + "'"
                     + (rec != null && rec.state().name().startsWith("REPLICATION") ? " (or use --force)" : ""));
         }
+        Optional<String> stranded = monitor.strandedWriter().filter(w -> !w.equals(host));
+        if (current.isEmpty() && stranded.isPresent()) {
+            // the role was taken from a writer and no one holds it yet: this is the failover from it, not a first
+            // promotion (which would leave the host replicating from the old writer)
+            switchover(stranded.get(), host, "move-role " + role + " " + host + (force ? " --force" : ""), force,
+                    false);
+            return "OK: Role '" + role + "' has been moved from '" + stranded.get() + "' to '" + host + "'.";
+        }
         if (current.isEmpty()) {
             RecoveryRecord r = changes.execute(Planner.initial(state(), host), "move-role " + role + " " + host,
                     force);
@@ -241,9 +255,16 @@ final class OperatorCommands {
                     + "is needed (move-role --force runs one when the monitor cannot confirm it by itself)");
         }
         // forced with a writer that does not answer: the operator's word stands for the proof that it is dead
-        RecoveryRecord r = changes.execute(!answers ? Planner.failover(config, state(), from, to)
+        WriterChange change = !answers ? Planner.failover(config, state(), from, to)
                 : restartTarget ? Planner.forcedSwitchover(config, state(), from, to)
-                : Planner.switchover(config, state(), from, to), why, forced);
+                : Planner.switchover(config, state(), from, to);
+        java.util.Optional<String> lacking = io.ringmaster.core.decide.PrivilegeCheck.blocking(change,
+                privilegeGaps.get());
+        if (lacking.isPresent()) { // refused before the first step, as the decider refuses a failover
+            throw new CommandRefused(409, "not starting the " + change.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " " + from + " -> " + to + ": " + lacking.get() + " (ringmaster grants prints the GRANT)");
+        }
+        RecoveryRecord r = changes.execute(change, why, forced);
         if (!r.success()) {
             throw new CommandRefused(409, "switchover refused, '" + from + "' stays the writer: " + r.outcome());
         }

@@ -57,6 +57,14 @@ final class WriterChanges {
 
         /** The latest successful observation of each host. */
         Map<String, HostObservation> lastGood();
+
+        /**
+         * The writer a failover is still owed for (it lost the role, no one took it yet), if any: a change made now
+         * starts from it, fence and detach included, not as a first promotion.
+         */
+        default java.util.Optional<String> strandedWriter() {
+            return java.util.Optional.empty();
+        }
     }
 
     private final RingmasterConfig config;
