@@ -178,6 +178,69 @@ class PlainServersIT {
         }
     }
 
+    @Test
+    void handBuiltRingWithThePrintedGrantsClosesAroundADeadMasterAndTakesItBack(@TempDir Path dir) throws Exception {
+        try (PlainServers p = PlainServers.start(dir, 28800, 3)) {
+            bootstrapAsADbaWould(p);
+            Monitor monitor = new Monitor(p.config, Clock.systemUTC());
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<Integer> acked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread load = new Thread(() -> {
+                for (int id = 1; writing.get(); id++) {
+                    try {
+                        p.root("db1", "INSERT INTO app.ring VALUES (" + id + ")");
+                        acked.add(id);
+                    } catch (Exception e) {
+                        return; // the writer is never killed here: a failure ends the load and the counts tell
+                    }
+                }
+            }, "ring-load");
+            try {
+                monitor.start();
+                awaitSettled(monitor, p);
+                assertThat(monitor.state().sources()).containsEntry("db2", "db1").containsEntry("db3", "db2")
+                        .containsEntry("db1", "db3");
+                p.root("db1", "CREATE DATABASE app", "CREATE TABLE app.ring (id INT PRIMARY KEY)");
+                load.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() > 50);
+                long t0 = System.nanoTime();
+                p.servers.get("db2").kill("test: SIGKILL a master that is not the writer");
+                await().atMost(Duration.ofSeconds(30)).until(() -> "db1".equals(monitor.state().sources().get("db3")));
+                System.out.printf("RING-CLOSE-TIMING hand-built ring of 3: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                assertThat(monitor.state().holder("writer")).contains("db1");
+                assertThat(monitor.state().rolesOf("db2")).isEmpty();
+                await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() > 200);
+                writing.set(false);
+                load.join(10_000);
+                int rows = acked.size();
+                for (String h : List.of("db1", "db3", "r1")) {
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
+                            p.rootQuery(h, "SELECT COUNT(*) FROM app.ring").equals(String.valueOf(rows)));
+                }
+                assertThat(monitor.recoveries()).anyMatch(r -> r.kind().equals("RING_CLOSE") && r.success());
+                p.servers.get("db2").start("test: the dead master comes back");
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        monitor.state().host("db2").state() == HostState.AWAITING_RECOVERY);
+                assertThat(monitor.state().rolesOf("db2")).isEmpty();
+                monitor.setOnline("db2");
+                await().atMost(Duration.ofSeconds(40)).until(() -> "db1".equals(monitor.state().sources().get("db2"))
+                        && "db2".equals(monitor.state().sources().get("db3"))
+                        && monitor.state().host("db2").state() == HostState.ONLINE);
+                p.root("db1", "INSERT INTO app.ring VALUES (0)");
+                for (String h : List.of("db2", "db3", "r1")) {
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
+                            p.rootQuery(h, "SELECT COUNT(*) FROM app.ring").equals(String.valueOf(rows + 1)));
+                }
+                assertThat(monitor.currentFindings()).noneMatch(f -> f instanceof Finding.MissingPrivilege
+                        || f instanceof Finding.WriterChangeRefused);
+            } finally {
+                writing.set(false);
+                load.join(10_000);
+                monitor.close();
+            }
+        }
+    }
+
     private static void awaitSettled(Monitor monitor, PlainServers p) {
         await().atMost(Duration.ofSeconds(30)).until(() -> monitor.ready()
                 && monitor.state().holder("writer").filter("db1"::equals).isPresent()
