@@ -83,6 +83,7 @@ public final class Monitor implements AutoCloseable {
     private final Map<String, Finding> checksumFindings = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
+    private boolean passiveResumeLogged;
     /** A change the previous monitor registered and did not finish, until it is resumed; null when none. */
     private io.ringmaster.core.plan.ChangeRecord unfinished;
 
@@ -223,7 +224,13 @@ public final class Monitor implements AutoCloseable {
                     schedule.wake("the writer changed while this round probed");
                     return;
                 }
-                if (unfinished != null && paused.isEmpty() && network.isEmpty()) {
+                boolean passive = state.mode() == io.ringmaster.core.model.MonitorMode.PASSIVE;
+                if (unfinished != null && passive && !passiveResumeLogged) {
+                    log.warn("a {} left unfinished ({}) waits: the monitor is PASSIVE and changes nothing; "
+                            + "set-active or set-manual resumes it", unfinished.kind(), unfinished.id());
+                    passiveResumeLogged = true;
+                }
+                if (unfinished != null && !passive && paused.isEmpty() && network.isEmpty()) {
                     // before the first decision, which would adopt a half-promoted writer with its old links
                     lastObservation.putAll(obs);
                     obs.values().stream().filter(HostObservation::sqlOk).forEach(o -> lastGood.put(o.host(), o));

@@ -82,8 +82,8 @@ final class OperatorCommands {
      * @throws CommandRefused with the reason
      */
     String setOnline(String host) throws CommandRefused {
+        requireHost(host); // an unknown host is the same answer (404) in every mode
         requireChangesAllowed();
-        requireHost(host);
         if (state().host(host) != null && state().host(host).state() == HostState.ONLINE) {
             return "OK: This host is already ONLINE. Skipping command.";
         }
@@ -113,8 +113,8 @@ final class OperatorCommands {
      * @throws CommandRefused with the reason
      */
     String setOffline(String host) throws CommandRefused {
+        requireHost(host); // an unknown host is the same answer (404) in every mode
         requireChangesAllowed();
-        requireHost(host);
         if (state().host(host) != null && state().host(host).state() == HostState.ADMIN_OFFLINE) {
             return "OK: This host is already ADMIN_OFFLINE. Skipping command.";
         }
@@ -152,9 +152,9 @@ final class OperatorCommands {
      * @throws CommandRefused with the reason
      */
     String moveRole(String role, String host, boolean force) throws CommandRefused {
-        requireChangesAllowed();
         RoleConfig rc = config.role(role).orElseThrow(() -> new CommandRefused(404, "unknown role '" + role + "'"));
-        requireHost(host);
+        requireHost(host); // unknown role or host: the same answer (404) in every mode
+        requireChangesAllowed();
         if (!rc.isExclusive()) {
             throw new CommandRefused(409, "role '" + role + "' is balanced: every ONLINE host in it holds it; "
                     + "nothing to move");
@@ -188,8 +188,13 @@ final class OperatorCommands {
             return "OK: Role '" + role + "' has been moved from '" + stranded.get() + "' to '" + host + "'.";
         }
         if (current.isEmpty()) {
-            RecoveryRecord r = changes.execute(Planner.initial(state(), host), "move-role " + role + " " + host,
-                    force);
+            WriterChange first = Planner.initial(state(), host);
+            Optional<String> lacking = io.ringmaster.core.decide.PrivilegeCheck.blocking(first, privilegeGaps.get());
+            if (lacking.isPresent()) {
+                throw new CommandRefused(409, "not promoting " + host + ": " + lacking.get()
+                        + " (ringmaster grants prints the GRANT)");
+            }
+            RecoveryRecord r = changes.execute(first, "move-role " + role + " " + host, force);
             if (!r.success()) {
                 throw new CommandRefused(409, "move-role refused: " + r.outcome());
             }

@@ -186,7 +186,8 @@ final class RingChanges {
 
     /**
      * Stops {@code h}'s applier, waits until {@code to} has applied what {@code h} has, then points {@code h} at
-     * {@code to}; on a failed wait, starts {@code h}'s replication again as it was.
+     * {@code to}; when the wait or the move fails, starts {@code h}'s replication again (as it was, or under
+     * {@code to} when only START SLAVE failed).
      */
     private String moveUnder(HostConfig h, HostConfig to, String reason) throws SQLException, StepFailed {
         boolean replicating = sql.replicaLink(h).isPresent();
@@ -197,7 +198,8 @@ final class RingChanges {
         String waited;
         try {
             waited = waitFor(to, mine, reason + ": " + to.name() + " must have what " + h.name() + " has");
-        } catch (SQLException | StepFailed e) {
+            patient.replicateFrom(h, to, reason);
+        } catch (SQLException | StepFailed e) { // also when the move itself failed: never leave h's applier stopped
             if (replicating) {
                 try {
                     sql.exec(h, sql.dialect().startReplica());
@@ -207,7 +209,6 @@ final class RingChanges {
             }
             throw e;
         }
-        patient.replicateFrom(h, to, reason);
         return waited;
     }
 
