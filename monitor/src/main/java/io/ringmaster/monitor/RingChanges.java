@@ -8,6 +8,7 @@ import io.ringmaster.core.observe.ReplicaLink;
 import io.ringmaster.core.plan.RingChange;
 import io.ringmaster.core.plan.RingStep;
 import io.ringmaster.core.state.ClusterState;
+import io.ringmaster.monitor.StepRunner.StepFailed;
 import io.ringmaster.mysql.SqlActions;
 import io.ringmaster.mysql.SqlErrors;
 import java.io.IOException;
@@ -63,13 +64,6 @@ final class RingChanges {
     List<RecoveryRecord> recoveries() {
         synchronized (recoveries) {
             return new ArrayList<>(recoveries);
-        }
-    }
-
-    /** A step failed; the message says which and why. */
-    private static final class StepFailed extends Exception {
-        StepFailed(String message) {
-            super(message);
         }
     }
 
@@ -213,15 +207,7 @@ final class RingChanges {
     }
 
     private String waitFor(HostConfig h, GtidPosition target, String reason) throws SQLException, StepFailed {
-        Duration limit = config.monitor().catchUpTimeout();
-        long t0 = clock.millis();
-        if (!sql.waitForGtid(h, target, limit, reason)) {
-            GtidPosition now = sql.currentPosition(h);
-            throw new StepFailed(h.name() + " did not apply " + target + " within " + limit.toMillis() + " ms ("
-                    + now.missingFrom(target) + " transaction(s) still unapplied, at " + now + ")");
-        }
-        return "applied " + (target.isEmpty() ? "(nothing)" : target.toString()) + " after "
-                + (clock.millis() - t0) + " ms";
+        return StepRunner.awaitApplied(sql, clock, h, target, config.monitor().catchUpTimeout(), reason);
     }
 
     private HostConfig host(String name) {

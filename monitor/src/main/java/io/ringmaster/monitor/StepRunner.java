@@ -362,6 +362,19 @@ final class StepRunner {
 
     private String waitFor(HostConfig h, GtidPosition target, Duration limit, String reason)
             throws SQLException, StepFailed {
+        return awaitApplied(sql, clock, h, target, limit, reason);
+    }
+
+    /**
+     * Waits at most {@code limit} until {@code h} has applied {@code target} (MASTER_GTID_WAIT); shared by writer
+     * changes and ring changes.
+     *
+     * @return what was waited for and how long, for the audit
+     * @throws StepFailed when {@code target} is not applied in time, naming the host and what is still missing
+     * @throws SQLException on a server error
+     */
+    static String awaitApplied(SqlActions sql, Clock clock, HostConfig h, GtidPosition target, Duration limit,
+                               String reason) throws SQLException, StepFailed {
         long t0 = clock.millis();
         if (!sql.waitForGtid(h, target, limit, reason)) {
             GtidPosition now = sql.currentPosition(h);
