@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 MonitorCommand.class,
                 RouterCommand.class,
+                AgentCommand.class,
                 ControlCommands.Show.class,
                 ControlCommands.Checks.class,
                 ControlCommands.SetOnline.class,

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.ringmaster.core.api.ApiGuard;
 import io.ringmaster.core.config.ApiAccess;
 import io.ringmaster.core.model.MonitorMode;
 import io.ringmaster.core.routing.RouteTable;

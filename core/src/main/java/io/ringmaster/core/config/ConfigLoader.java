@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern IP = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
     private ConfigLoader() {}
 
@@ -89,7 +91,7 @@ public final class ConfigLoader {
 
         RingmasterConfig read(YamlSection top) {
             // router: validated by the router module when a router starts (it owns those keys)
-            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "checksum", "router");
+            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "checksum", "router", "agents");
             String cluster = top.string("cluster", "ringmaster");
             requireName(top, "cluster", cluster);
             List<HostConfig> hosts = hosts(top.list("hosts", true));
@@ -104,9 +106,89 @@ public final class ConfigLoader {
             Credentials replUser = credentials(creds.section("replication", true));
             creds.finish();
             List<RoleConfig> roles = roles(top.list("roles", false), hosts);
+            AgentsConfig agents = top.has("agents") ? agents(top.section("agents", true), hosts, roles, monitor)
+                    : AgentsConfig.none();
+            if (!agents.enabled()) {
+                roles.stream().filter(r -> !r.ips().isEmpty()).findFirst().ifPresent(r -> {
+                    throw new ConfigException(source, "roles[" + r.name() + "].ips", "role addresses are put on "
+                            + "the hosts by their agents: add an agents: section with one agent per host of the role");
+                });
+            }
             top.finish();
             return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks,
-                    checksum);
+                    checksum, agents);
+        }
+
+        /**
+         * The {@code agents:} section. Every host of a role with addresses needs an agent with an interface; an
+         * agent that listens on an address that is not loopback needs {@code agents.token}.
+         */
+        private AgentsConfig agents(YamlSection s, List<HostConfig> hosts, List<RoleConfig> roles,
+                                    MonitorConfig monitor) {
+            s.allow("port", "token", "tls_cert", "tls_key", "tls_ca", "lease", "timeout", "hosts");
+            int defaultPort = s.integer("port", AgentConfig.DEFAULT_PORT, 1, 65535);
+            Duration lease = s.duration("lease", monitor.checkPeriod().multipliedBy(3), true);
+            if (lease.compareTo(monitor.checkPeriod().multipliedBy(2)) < 0) {
+                throw s.error("lease", Durations.format(lease) + " is shorter than two check periods ("
+                        + Durations.format(monitor.checkPeriod().multipliedBy(2)) + "): the monitor renews it once "
+                        + "per round, so one slow round would drop the writer's address");
+            }
+            Duration timeout = s.duration("timeout", "2s", true);
+            List<AgentConfig> agents = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> endpoints = new HashSet<>();
+            boolean open = false;
+            for (YamlSection item : s.list("hosts", true)) {
+                YamlSection a = byName(item, "agents.hosts", names);
+                a.allow("name", "address", "port", "listen", "interface", "data_dir", "socket", "stop", "start",
+                        "kill_host", "os_user");
+                String name = a.requiredString("name");
+                HostConfig host = hosts.stream().filter(h -> h.name().equals(name)).findFirst()
+                        .orElseThrow(() -> a.error("name", "'" + name + "' is not a host of this configuration"));
+                if (!names.add(name)) {
+                    throw a.error("name", "host '" + name + "' has two agents");
+                }
+                String address = a.string("address", host.address());
+                int port = a.integer("port", defaultPort, 1, 65535);
+                String listen = a.string("listen", address);
+                AgentConfig agent = new AgentConfig(name, address, port, listen,
+                        optional(a, "interface"), optional(a, "data_dir").map(baseDir::resolve),
+                        optional(a, "socket").map(baseDir::resolve), optional(a, "stop"), optional(a, "start"),
+                        optional(a, "kill_host"), optional(a, "os_user"));
+                if (!endpoints.add(agent.endpoint())) {
+                    throw a.error("port", "another agent already uses " + agent.endpoint());
+                }
+                open |= !ApiAccess.isLoopback(listen);
+                a.finish();
+                agents.add(agent);
+            }
+            ApiAccess access = access(s, "token");
+            if (open && !access.hasToken()) {
+                throw s.error("token", "missing (required): an agent listens on an address that is not loopback, so "
+                        + "its API needs a token, or anyone who reaches it could move the writer's address; set "
+                        + "token: ${RINGMASTER_AGENT_TOKEN} (a long random value, e.g. openssl rand -hex 32)");
+            }
+            s.finish();
+            for (RoleConfig r : roles) {
+                for (String h : r.ips().isEmpty() ? List.<String>of() : r.hosts()) {
+                    AgentConfig agent = agents.stream().filter(x -> x.host().equals(h)).findFirst()
+                            .orElseThrow(() -> new ConfigException(source, "agents.hosts", "host '" + h
+                                    + "' holds role '" + r.name() + "', which has ips: it needs an agent"));
+                    if (agent.networkInterface().isEmpty()) {
+                        throw new ConfigException(source, "agents.hosts[" + h + "].interface", "missing (required): "
+                                + "role '" + r.name() + "' has ips, so the agent needs the interface to put them on");
+                    }
+                }
+            }
+            return new AgentsConfig(access, lease, timeout, agents);
+        }
+
+        private static Optional<String> optional(YamlSection s, String key) {
+            String v = s.string(key, null);
+            if (v != null && v.isBlank()) {
+                throw s.error(key, "must not be empty (leave the key out instead)");
+            }
+            return Optional.ofNullable(v);
         }
 
         private ChecksumSchedule checksum(YamlSection s) {
@@ -200,16 +282,23 @@ public final class ConfigLoader {
          * the address could move the writer.
          */
         private ApiAccess api(YamlSection s, String address, String listen) {
-            Secret token = Secret.of(s.string("api_token", ""));
-            if (!token.isEmpty()) {
-                ApiAccess.tokenProblem(token.reveal()).ifPresent(p -> {
-                    throw s.error("api_token", p);
-                });
-            } else if (!ApiAccess.isLoopback(address)) {
+            ApiAccess access = access(s, "api_token");
+            if (!access.hasToken() && !ApiAccess.isLoopback(address)) {
                 throw s.error("api_token", "missing (required): listen " + listen + " is not a loopback address, so "
                         + "the API needs a token, or anyone who reaches it could move the writer; set api_token: "
                         + "${RINGMASTER_API_TOKEN} (a long random value, e.g. openssl rand -hex 32) or listen on "
                         + "127.0.0.1");
+            }
+            return access;
+        }
+
+        /** A token under {@code tokenKey} and the TLS keys {@code tls_cert}, {@code tls_key}, {@code tls_ca}. */
+        private ApiAccess access(YamlSection s, String tokenKey) {
+            Secret token = Secret.of(s.string(tokenKey, ""));
+            if (!token.isEmpty()) {
+                ApiAccess.tokenProblem(token.reveal()).ifPresent(p -> {
+                    throw s.error(tokenKey, p);
+                });
             }
             String cert = s.string("tls_cert", null);
             String key = s.string("tls_key", null);
@@ -322,9 +411,10 @@ public final class ConfigLoader {
             }
             List<RoleConfig> roles = new ArrayList<>();
             Set<String> names = new HashSet<>();
+            Set<String> addresses = new HashSet<>();
             for (YamlSection item : items) {
                 YamlSection r = byName(item, "roles", names);
-                r.allow("name", "mode", "hosts", "prefer");
+                r.allow("name", "mode", "hosts", "prefer", "ips");
                 String name = r.requiredString("name");
                 requireName(r, "name", name);
                 if (!names.add(name)) {
@@ -355,8 +445,23 @@ public final class ConfigLoader {
                 if (prefer.isPresent() && !seen.contains(prefer.get())) {
                     throw r.error("prefer", "'" + prefer.get() + "' is not one of the role's hosts");
                 }
+                List<String> ips = r.stringList("ips");
+                if (kind == RoleKind.EXCLUSIVE && ips.size() > 1) {
+                    throw r.error("ips", "an exclusive role has one address at most (it has " + ips.size() + ")");
+                }
+                for (String ip : ips) {
+                    if (!IP.matcher(ip).matches()) {
+                        throw r.error("ips", "'" + ip + "' is not an IPv4 address");
+                    }
+                    if (!addresses.add(ip)) {
+                        throw r.error("ips", "address " + ip + " is listed twice");
+                    }
+                    if (hosts.stream().anyMatch(h -> h.address().equals(ip))) {
+                        throw r.error("ips", "address " + ip + " is a host's own address, not a role address");
+                    }
+                }
                 r.finish();
-                roles.add(new RoleConfig(name, kind, members, prefer));
+                roles.add(new RoleConfig(name, kind, members, prefer, ips));
             }
             if (roles.stream().filter(RoleConfig::isExclusive).count() > 1) {
                 throw new ConfigException(source, "roles", "only one exclusive (writer) role is supported");

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param safety      false-alarm and anti-flap settings
  * @param hooks       operator hooks around writer changes
  * @param checksum    the monitor's scheduled checksum
+ * @param agents      the agents on the database hosts; {@link AgentsConfig#none()} when the section is absent
  */
 public record RingmasterConfig(
         String cluster,
@@ -32,7 +33,16 @@ public record RingmasterConfig(
         List<RoleConfig> roles,
         SafetyConfig safety,
         HooksConfig hooks,
-        ChecksumSchedule checksum) {
+        ChecksumSchedule checksum,
+        AgentsConfig agents) {
+
+    /** A configuration without agents. */
+    public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
+                            Credentials replicationUser, List<HostConfig> hosts, List<RoleConfig> roles,
+                            SafetyConfig safety, HooksConfig hooks, ChecksumSchedule checksum) {
+        this(cluster, source, monitor, monitorUser, replicationUser, hosts, roles, safety, hooks, checksum,
+                AgentsConfig.none());
+    }
 
     /** A configuration with default safety settings and no hooks. */
     public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
@@ -45,6 +55,7 @@ public record RingmasterConfig(
         Objects.requireNonNull(safety, "safety");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(checksum, "checksum");
+        Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(monitor, "monitor");
         Objects.requireNonNull(monitorUser, "monitorUser");
@@ -75,6 +86,11 @@ public record RingmasterConfig(
     /** The replicas hanging off the given master, in configuration order. */
     public List<HostConfig> replicasOf(String master) {
         return hosts.stream().filter(h -> h.master().filter(master::equals).isPresent()).toList();
+    }
+
+    /** Every address of every role (the only addresses an agent adds or removes), in configuration order. */
+    public List<String> roleAddresses() {
+        return roles.stream().flatMap(r -> r.ips().stream()).toList();
     }
 
     /** The role with this name, if any. */

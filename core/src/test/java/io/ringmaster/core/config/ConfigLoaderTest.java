@@ -243,8 +243,99 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRefuseUnknownKeyInARoleNamingTheField() {
-        assertRefused(BASE + replace(ROLES, "mode: balanced", "mode: balanced\n    ips: [10.0.0.50]"),
-                "roles[reader].ips", "unknown key");
+        assertRefused(BASE + replace(ROLES, "mode: balanced", "mode: balanced\n    ipz: [10.0.0.50]"),
+                "roles[reader].ipz", "unknown key");
+    }
+
+    private static final String AGENTS = """
+            agents:
+              token: 0123456789abcdef-agent-token
+              lease: 4s
+              hosts:
+                - name: db1
+                  interface: eth0
+                  data_dir: /var/lib/mysql
+                  stop: systemctl stop mariadb
+                  start: systemctl start mariadb
+                - name: db2
+                  interface: eth0
+                  port: 9999
+                - name: r1
+                  interface: eth1
+                  listen: 0.0.0.0
+            """;
+
+    @Test
+    void shouldLoadAgentsAndRoleAddresses() throws IOException {
+        RingmasterConfig c = load(BASE + replace(replace(ROLES, "hosts: [db1, db2]\n",
+                "hosts: [db1, db2]\n    ips: [10.0.0.100]\n"), "hosts: [db1, db2, r1]\n",
+                "hosts: [db1, db2, r1]\n    ips: [10.0.0.101, 10.0.0.102]\n") + AGENTS);
+
+        assertThat(c.role("writer").orElseThrow().ips()).containsExactly("10.0.0.100");
+        assertThat(c.roleAddresses()).containsExactly("10.0.0.100", "10.0.0.101", "10.0.0.102");
+        assertThat(c.agents().lease()).isEqualTo(java.time.Duration.ofSeconds(4));
+        AgentConfig db1 = c.agents().agent("db1").orElseThrow();
+        assertThat(db1.endpoint()).isEqualTo("10.0.0.1:9989");
+        assertThat(db1.networkInterface()).contains("eth0");
+        assertThat(db1.dataDir()).contains(Path.of("/var/lib/mysql"));
+        assertThat(db1.stopCommand()).contains("systemctl stop mariadb");
+        assertThat(c.agents().agent("db2").orElseThrow().port()).isEqualTo(9999);
+        assertThat(c.agents().agent("r1").orElseThrow().listenAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.agents().access().toString()).doesNotContain("agent-token");
+    }
+
+    @Test
+    void shouldDefaultTheLeaseToThreeCheckPeriods() throws IOException {
+        RingmasterConfig c = load("monitor:\n  check_period: 2s\n" + BASE
+                + "agents:\n  hosts:\n    - name: db1\n      listen: 127.0.0.1\n");
+
+        assertThat(c.agents().lease()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(c.agents().access().hasToken()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseRoleAddressesWithoutAgents() {
+        assertRefused(BASE + replace(ROLES, "hosts: [db1, db2]\n", "hosts: [db1, db2]\n    ips: [10.0.0.100]\n"),
+                "roles[writer].ips", "add an agents: section");
+    }
+
+    @Test
+    void shouldRefuseTwoAddressesForTheWriter() {
+        assertRefused(BASE + replace(ROLES, "hosts: [db1, db2]\n",
+                "hosts: [db1, db2]\n    ips: [10.0.0.100, 10.0.0.101]\n") + AGENTS, "roles[writer].ips",
+                "one address at most");
+    }
+
+    @Test
+    void shouldRefuseAnAddressThatIsNotAnIpOrIsAHostsOwn() {
+        assertRefused(BASE + replace(ROLES, "hosts: [db1, db2]\n", "hosts: [db1, db2]\n    ips: [10.0.0.300]\n")
+                + AGENTS, "roles[writer].ips", "not an IPv4 address");
+        assertRefused(BASE + replace(ROLES, "hosts: [db1, db2]\n", "hosts: [db1, db2]\n    ips: [10.0.0.2]\n")
+                + AGENTS, "roles[writer].ips", "a host's own address");
+    }
+
+    @Test
+    void shouldRefuseARoleHostWithoutAnAgentOrInterface() {
+        String roles = replace(ROLES, "hosts: [db1, db2]\n", "hosts: [db1, db2]\n    ips: [10.0.0.100]\n");
+        assertRefused(BASE + roles + "agents:\n  token: 0123456789abcdef-agent-token\n  hosts:\n    - name: db1\n"
+                + "      interface: lo\n", "agents.hosts",
+                "host 'db2' holds role 'writer'");
+        assertRefused(BASE + roles + "agents:\n  token: 0123456789abcdef-agent-token\n  hosts:\n    - name: db1\n"
+                + "      interface: lo\n    - name: db2\n",
+                "agents.hosts[db2].interface", "missing (required)");
+    }
+
+    @Test
+    void shouldRefuseAnOpenAgentWithoutToken() {
+        assertRefused(BASE + "agents:\n  hosts:\n    - name: db1\n      listen: 0.0.0.0\n", "agents.token",
+                "missing (required)");
+    }
+
+    @Test
+    void shouldRefuseAnAgentOfAnUnknownHostOrALeaseShorterThanTwoRounds() {
+        assertRefused(BASE + "agents:\n  hosts:\n    - name: db9\n", "agents.hosts[db9].name", "not a host");
+        assertRefused(BASE + "agents:\n  lease: 1s\n  hosts:\n    - name: db1\n", "agents.lease",
+                "shorter than two check periods");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.ringmaster.monitor;
+package io.ringmaster.core.api;
 
 import io.ringmaster.core.config.ApiAccess;
 import java.util.Locale;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may use the API: every command (POST) needs {@code Authorization: Bearer TOKEN}, and so does a router that
+ * Who may use an HTTP API of Ringmaster (the monitor's, an agent's): every command (POST) needs {@code Authorization: Bearer TOKEN}, and so does a router that
  * registers itself as a follower ({@code routes?router=}) when a token is configured, since the monitor then waits
  * for it before fencing a writer; on a listener that is not loopback every request needs it. A monitor without a
  * token takes no commands over the API (403).
@@ -19,29 +19,46 @@ import org.slf4j.LoggerFactory;
  * the method, path and client address only, at most once per {@value #LOG_EVERY_MS} ms (with the count of refusals
  * since), so that a client knocking with wrong tokens cannot flood the log. Thread-safe.
  */
-final class ApiGuard {
+public final class ApiGuard {
     private static final Logger log = LoggerFactory.getLogger(ApiGuard.class);
-    static final long LOG_EVERY_MS = 10_000;
+    /** Shortest time between two log lines about refusals, ms. */
+    public static final long LOG_EVERY_MS = 10_000;
     private static final String BEARER = "bearer ";
 
     private final ApiAccess access;
     private final boolean loopback;
+    private final String tokenField;
+    private final String daemon;
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_MS * 2_000_000);
     private final AtomicInteger unlogged = new AtomicInteger();
 
-    /** A refused request: the HTTP status (401 or 403) and the one-line reason sent back. */
-    record Refusal(int status, String message) {}
+    /**
+     * A refused request.
+     *
+     * @param status  the HTTP status (401 or 403)
+     * @param message the one-line reason sent back; never the token
+     */
+    public record Refusal(int status, String message) {}
+
+    /** The monitor's guard ({@code monitor.api_token}). */
+    public ApiGuard(ApiAccess access, String listenAddress) {
+        this(access, listenAddress, "monitor.api_token", "monitor");
+    }
 
     /**
      * @param access         the configured token and TLS
      * @param listenAddress  the address the API listens on
+     * @param tokenField     the configuration field of the token, for messages ({@code agents.token})
+     * @param daemon         what serves the API, for messages ({@code monitor}, {@code agent})
      * @throws IllegalArgumentException when the address is not loopback and no token is configured
      */
-    ApiGuard(ApiAccess access, String listenAddress) {
+    public ApiGuard(ApiAccess access, String listenAddress, String tokenField, String daemon) {
         this.access = Objects.requireNonNull(access, "access");
         this.loopback = ApiAccess.isLoopback(listenAddress);
+        this.tokenField = tokenField;
+        this.daemon = daemon;
         if (!loopback && !access.hasToken()) {
-            throw new IllegalArgumentException("monitor.api_token: missing (required): listen " + listenAddress
+            throw new IllegalArgumentException(tokenField + ": missing (required): listen " + listenAddress
                     + " is not a loopback address, so the API needs a token");
         }
     }
@@ -54,39 +71,40 @@ final class ApiGuard {
      * @param authorization the {@code Authorization} header, may be null
      * @return the refusal, or empty when the request may go on
      */
-    Optional<Refusal> check(String method, boolean registers, String authorization) {
+    public Optional<Refusal> check(String method, boolean registers, String authorization) {
         boolean command = !method.equals("GET") && !method.equals("HEAD");
         boolean needed = command || !loopback || registers && access.hasToken();
         if (!needed) {
             return Optional.empty();
         }
         if (!access.hasToken()) {
-            return Optional.of(new Refusal(403, "this monitor has no monitor.api_token, so it takes no commands over "
-                    + "the API: set monitor.api_token in its configuration (see 'Securing the API' in the README)"));
+            return Optional.of(new Refusal(403, "this " + daemon + " has no " + tokenField + ", so it takes no "
+                    + "commands over the API: set " + tokenField + " in its configuration (see 'Securing the API' in "
+                    + "the README)"));
         }
         if (!access.accepts(bearer(authorization))) {
             return Optional.of(new Refusal(401, (authorization == null ? "missing" : "wrong")
-                    + " API token: send 'Authorization: Bearer' with the monitor.api_token of the configuration"));
+                    + " API token: send 'Authorization: Bearer' with the " + tokenField + " of the configuration"));
         }
         return Optional.empty();
     }
 
     /** What the guard asks for, for the start-up log line; never the token. */
-    String describe() {
+    public String describe() {
         if (!access.hasToken()) {
-            return "no api_token: read-only, commands refused";
+            return "no " + tokenField + ": read-only, commands refused";
         }
         return loopback ? "token required for commands" : "token required for every request";
     }
 
     /** Logs a refusal, rate-limited; never the token. */
-    void logRefusal(String method, String path, Object client, Refusal r) {
+    public void logRefusal(String method, String path, Object client, Refusal r) {
         long now = System.nanoTime();
         long last = lastLogNanos.get();
         if (now - last >= LOG_EVERY_MS * 1_000_000 && lastLogNanos.compareAndSet(last, now)) {
             int more = unlogged.getAndSet(0);
             log.warn("API refused {} /api/v1/{} from {} with {}: {}{}", method, path, client, r.status(),
-                    r.status() == 401 ? "missing or wrong API token" : "no api_token configured",
+                    r.status() == 401 ? "missing or wrong API token" : "no " + tokenField + " configured",
                     more == 0 ? "" : " (" + more + " more refusals not logged in the last "
                             + LOG_EVERY_MS / 1000 + " s)");
         } else {
