@@ -16,5 +16,6 @@ public final class AgentParts {
      */
     public static void install(Agent agent) throws IOException {
         // parts register here: role addresses (VIPs) and fencing; clone and rebuild
+        io.ringmaster.agent.clone.ClonePart.install(agent);
     }
 }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
                 SandboxCommand.class,
                 DemoCommand.class,
                 ChecksumCommand.class, SyncCommand.class,
+                CloneCommand.class, RebuildCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
