@@ -34,9 +34,8 @@ final class CloneRecovery {
             }
             case "swapping" -> {
                 if (Files.isDirectory(m.oldDir())) {
-                    if (server.answers()) {
-                        server.stop("undoing clone " + m.id() + ": " + reason);
-                    }
+                    // always: a stop or start command of the killed agent may still be running
+                    server.stop("undoing clone " + m.id() + ": " + reason);
                     if (Files.exists(dataDir)) {
                         Path failed = dataDir.resolveSibling(dataDir.getFileName() + ".ringmaster-failed-"
                                 + TargetServer.stamp());

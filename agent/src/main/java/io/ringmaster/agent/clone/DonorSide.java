@@ -75,12 +75,13 @@ final class DonorSide {
     }
 
     Map<String, Object> source() throws Exception {
-        ServerVersion version = serverVersion();
+        String raw = versionText();
+        ServerVersion version = ServerVersion.parse(raw);
         Optional<ServerVersion> tool = Tools.backupVersion();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("host", agent.host().name());
-        out.put("version", version.toString());
+        out.put("version", raw);
         out.put("data_bytes", size(dataDir()));
         out.put("physical", Tools.matches(tool, version));
         out.put("tool", tool.map(v -> Tools.BACKUP + " " + v).orElse(Tools.BACKUP + " not installed"));
@@ -89,9 +90,10 @@ final class DonorSide {
         return out;
     }
 
-    ServerVersion serverVersion() throws Refused {
+    /** The server's {@code VERSION()} text. */
+    String versionText() throws Refused {
         try {
-            return ServerVersion.parse(sql.queryString(agent.host(), "SELECT VERSION()"));
+            return sql.queryString(agent.host(), "SELECT VERSION()");
         } catch (java.sql.SQLException e) {
             throw new Refused(503, agent.host().name() + "'s server does not answer: " + e.getMessage());
         }
@@ -135,6 +137,8 @@ final class DonorSide {
         Path err = work.resolve("stderr.log");
         Files.createDirectories(work.resolve("tmp"));
         try {
+            var linkBefore = sql.replicaLink(agent.host());
+            boolean appliedBefore = linkBefore.isPresent() && linkBefore.get().sqlRunning();
             List<String> cmd = logical ? dumpCommand(cnf) : backupCommand(cnf, data, work.resolve("tmp"));
             log.info("{}: streaming a {} copy for clone {} (max rate {}): {}", agent.host().name(),
                     logical ? "logical" : "physical", id, maxRate > 0 ? maxRate + " MB/s" : "unlimited",
@@ -177,6 +181,9 @@ final class DonorSide {
                 }
             }
             int code = p.isAlive() ? -1 : p.exitValue();
+            if (appliedBefore) {
+                restartApplier(id);
+            }
             if (problem.isEmpty() && code != 0) {
                 problem = cmd.get(0) + " exited with " + code + ": " + tail(err);
             }
@@ -191,6 +198,24 @@ final class DonorSide {
             Files.deleteIfExists(cnf);
             deleteTree(work);
             busy.release(op);
+        }
+    }
+
+    /**
+     * mariadb-backup --safe-slave-backup stops the donor's SQL thread and starts it again at its end; killed in
+     * between (its reader went away), it cannot: the agent starts it again, so that the donor is as it was.
+     */
+    private void restartApplier(String id) {
+        try {
+            var link = sql.replicaLink(agent.host());
+            if (link.isPresent() && !link.get().sqlRunning() && link.get().lastSqlErrno() == 0) {
+                log.info("{}: START SLAVE SQL_THREAD (clone {}: mariadb-backup --safe-slave-backup stopped it and "
+                        + "ended before starting it again)", agent.host().name(), id);
+                sql.exec(agent.host(), "START SLAVE SQL_THREAD");
+            }
+        } catch (java.sql.SQLException e) {
+            log.error("{}: clone {}: cannot check or restart the SQL thread after the copy: {}", agent.host().name(),
+                    id, e.getMessage());
         }
     }
 

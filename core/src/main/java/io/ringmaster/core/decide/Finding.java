@@ -107,7 +107,8 @@ public sealed interface Finding {
         }
 
         public String howToClear() {
-            return "remove them or rebuild the host (ringmaster errant " + host + ")";
+            return "rebuild it from a clean donor: 'ringmaster rebuild " + host + "' (clone, catch-up, checksum, then "
+                    + "ONLINE); 'ringmaster errant " + host + "' lists them";
         }
     }
 
@@ -148,7 +149,8 @@ public sealed interface Finding {
         }
 
         public String howToClear() {
-            return "repair with 'ringmaster sync --table T --to HOST', then the next checksum clears it";
+            return "repair with 'ringmaster sync --table T --to HOST', or rebuild a diverged host with 'ringmaster "
+                    + "rebuild HOST'; the next checksum clears it";
         }
     }
 

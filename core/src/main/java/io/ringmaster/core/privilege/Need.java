@@ -45,7 +45,16 @@ public enum Need {
     READ_HISTORY(Account.BOOTSTRAP, "bootstrap: inspect existing binary log history (SHOW BINARY LOGS, "
             + "SHOW BINLOG EVENTS)"),
     /** The replication account's IO thread. */
-    REPLICATE(Account.REPLICATION, "replicas read the binary log (the IO thread's connection)");
+    REPLICATE(Account.REPLICATION, "replicas read the binary log (the IO thread's connection)"),
+    /** A clone's donor: mariadb-backup --backup --stream through the agent (BACKUP STAGE, SHOW MASTER STATUS). */
+    CLONE_DONOR(Account.AGENT, "clone from this host (mariadb-backup --backup: BACKUP STAGE, the processlist, "
+            + "SHOW MASTER STATUS)"),
+    /** A clone's donor that is a replica: --safe-slave-backup --slave-info. */
+    CLONE_DONOR_REPLICA(Account.AGENT, "clone from this replica (mariadb-backup --safe-slave-backup --slave-info: "
+            + "SHOW SLAVE STATUS, STOP and START SLAVE SQL_THREAD)"),
+    /** A cloned host joining replication from its copy's position. */
+    CLONE_TARGET(Account.AGENT, "clone onto this host (STOP SLAVE, RESET SLAVE ALL, RESET MASTER, SET GLOBAL "
+            + "gtid_binlog_state and gtid_slave_pos, CHANGE MASTER TO, START SLAVE, SHOW SLAVE STATUS)");
 
     /** Which configured account needs it. */
     public enum Account {
@@ -54,7 +63,9 @@ public enum Need {
         /** The monitor account, for bootstrap only (bootstrap acts as the monitor account). */
         BOOTSTRAP,
         /** The replication account. */
-        REPLICATION
+        REPLICATION,
+        /** The monitor account, as the agents use it on their own server for clone and rebuild. */
+        AGENT
     }
 
     private final Account account;

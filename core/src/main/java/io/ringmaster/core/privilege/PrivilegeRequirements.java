@@ -17,7 +17,12 @@ import java.util.List;
  *   <li>seeing other users' sessions in PROCESSLIST needs PROCESS (without it the fence silently finds nothing
  *       to kill), and KILL of them CONNECTION ADMIN (SUPER before 10.5.2);</li>
  *   <li>SET GLOBAL auto_increment_increment needs SUPER even on 10.11 (no split privilege covers it);</li>
- *   <li>MASTER_GTID_WAIT and reading @@gtid_* need nothing.</li>
+ *   <li>MASTER_GTID_WAIT and reading @@gtid_* need nothing;</li>
+ *   <li>clone (checked on 10.11.19, one privilege removed at a time): mariadb-backup --backup --stream needs RELOAD
+ *       and PROCESS (it stops at start without them) and BINLOG MONITOR (SHOW MASTER STATUS at its end); not LOCK
+ *       TABLES (BACKUP STAGE takes RELOAD); on a replica --slave-info adds SLAVE MONITOR and --safe-slave-backup
+ *       REPLICATION SLAVE ADMIN (STOP SLAVE SQL_THREAD). The target: SET GLOBAL gtid_binlog_state needs REPLICATION
+ *       MASTER ADMIN (or SUPER), gtid_slave_pos REPLICATION SLAVE ADMIN, RESET MASTER and RESET SLAVE ALL RELOAD.</li>
  * </ul>
  * Stateless and thread-safe.
  */
@@ -76,6 +81,21 @@ public final class PrivilegeRequirements {
             }
             case READ_HISTORY -> p.add(Privilege.global(split ? "BINLOG MONITOR" : "REPLICATION SLAVE"));
             case REPLICATE -> p.add(Privilege.global("REPLICATION SLAVE"));
+            case CLONE_DONOR -> {
+                p.add(Privilege.global("RELOAD"));
+                p.add(Privilege.global("PROCESS"));
+                p.add(Privilege.global(split ? "BINLOG MONITOR" : "REPLICATION CLIENT"));
+            }
+            case CLONE_DONOR_REPLICA -> {
+                p.add(Privilege.global(slaveStatus));
+                p.add(Privilege.global(slaveAdmin));
+            }
+            case CLONE_TARGET -> {
+                p.add(Privilege.global(slaveAdmin));
+                p.add(Privilege.global("RELOAD"));
+                p.add(Privilege.global(masterAdmin));
+                p.add(Privilege.global(slaveStatus));
+            }
         }
         return List.copyOf(p.stream().distinct().toList());
     }
