@@ -111,6 +111,7 @@ final class RebuildCommand implements Callable<Integer> {
             throw new CliException(CliException.FAILED, "rebuild of " + host + ": " + verdict + "; " + host
                     + " stays offline (out of every role)");
         }
+        out.put("rejoined", rejoinDependents(cfg, target));
         LOG.info("rebuild {}: checksum clean against {}; set-online", host, writer);
         String online = api.post("hosts/" + host + "/set-online").path("message").asText();
         out.put("online", online);
@@ -154,6 +155,54 @@ final class RebuildCommand implements Callable<Integer> {
         } catch (ChecksumException e) {
             return "checksum against " + writer.name() + " failed: " + e.getMessage();
         }
+    }
+
+    /**
+     * The hosts that replicate from the rebuilt host (its replicas; for a master, the master after it in the ring)
+     * and do not run: its binary log now starts at the copy's position, so each one that already has everything
+     * it holds is pointed at it from there (gtid_slave_pos = its gtid_binlog_pos); one that lacks part of it is
+     * left as it is, with a line saying so (rebuild it too).
+     *
+     * @return what was done per host
+     */
+    private Map<String, String> rejoinDependents(RingmasterConfig cfg, HostConfig target) {
+        SqlActions sql = new SqlActions(MariaDbDialect.INSTANCE, cfg.monitorUser(), cfg.replicationUser(),
+                cfg.monitor().actionTimeout());
+        Map<String, String> done = new LinkedHashMap<>();
+        for (HostConfig h : cfg.hosts()) {
+            boolean dependent = !h.name().equals(target.name()) && (h.isMaster()
+                    ? cfg.ringUpstreamOf(h.name()).filter(u -> u.name().equals(target.name())).isPresent()
+                    : h.master().filter(target.name()::equals).isPresent());
+            if (!dependent) {
+                continue;
+            }
+            try {
+                var link = sql.replicaLink(h);
+                if (link.isPresent() && link.get().threadsRunning()) {
+                    done.put(h.name(), "replicating");
+                    continue;
+                }
+                GtidPosition has = sql.currentPosition(h);
+                GtidPosition serves = sql.binlogPosition(target);
+                if (!has.contains(serves)) {
+                    String why = h.name() + " lacks part of " + target.name() + "'s " + serves + " (it has " + has
+                            + "): left as it is; rebuild it too (ringmaster rebuild " + h.name() + ")";
+                    LOG.warn("rebuild {}: {}", target.name(), why);
+                    done.put(h.name(), why);
+                    continue;
+                }
+                String reason = "rebuild " + target.name() + ": its binary log starts again at " + serves + ", which "
+                        + h.name() + " has applied";
+                LOG.info("{}: STOP SLAVE; SET GLOBAL gtid_slave_pos = '{}' ({})", h.name(), serves, reason);
+                sql.exec(h, sql.dialect().stopReplica(), "SET GLOBAL gtid_slave_pos = '" + serves + "'");
+                sql.replicateFrom(h, target, reason);
+                done.put(h.name(), "replicates from " + target.name() + " from " + serves);
+            } catch (SQLException e) {
+                LOG.warn("rebuild {}: {} not rejoined: {}", target.name(), h.name(), e.getMessage());
+                done.put(h.name(), "not rejoined: " + e.getMessage());
+            }
+        }
+        return done;
     }
 
     static List<DonorChoice.Candidate> candidates(JsonNode status) {

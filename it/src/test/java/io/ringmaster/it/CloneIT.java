@@ -196,4 +196,19 @@ class CloneIT {
         }
         assertReplicatingAndCaughtUp("db4");
     }
+
+    @Test
+    void f_shouldCloneLogicallyWithMariadbDumpWhenAsked() throws Exception {
+        Cli r = Cli.run("clone", "--from", "db3", "--to", "db4", "--logical", "--config", cfg(), "--json");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        JsonNode job = JSON.readTree(r.out().substring(r.out().indexOf("{\n")));
+        System.out.printf("CloneIT: logical clone of db4 from db3: %.1f MB in %.1f s%n",
+                job.path("bytes").asLong() / 1e6, job.path("elapsed_ms").asLong() / 1000.0);
+        assertThat(job.path("copy").asText()).isEqualTo("logical");
+        assertThat(job.path("note").asText()).contains("logical copy (--logical)");
+        assertThat(job.path("gtid").asText()).matches("\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*");
+        assertReplicatingAndCaughtUp("db4");
+        Cli sum = Cli.run("checksum", "--config", cfg(), "--databases", "app", "--hosts", "db4");
+        assertThat(sum.exit()).as(sum.out() + sum.err()).isZero();
+    }
 }

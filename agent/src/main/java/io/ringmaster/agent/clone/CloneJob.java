@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ final class CloneJob {
     static final Duration STALL = Duration.ofMinutes(2);
     static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration REPLICATION_WAIT = Duration.ofSeconds(60);
-    private static final Pattern DUMP_GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([0-9,-]*)'");
 
     private final String id;
     private final Agent agent;
@@ -326,19 +323,13 @@ final class CloneJob {
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             HttpResponse<InputStream> res = openStream();
-            StringBuilder head = new StringBuilder();
+            DumpPosition position = new DumpPosition();
             try (InputStream in = res.body(); OutputStream out = p.getOutputStream()) {
                 byte[] buf = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
-                    if (gtid.isEmpty() && head.length() < (1 << 20)) {
-                        head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                        Matcher m = DUMP_GTID.matcher(head);
-                        if (m.find()) {
-                            gtid = m.group(1);
-                        }
-                    }
+                    position.feed(buf, n);
                     bytes += n;
                 }
             }
@@ -350,6 +341,11 @@ final class CloneJob {
             if (!result.path("ok").asBoolean(false)) {
                 throw new IOException("the donor's dump failed: " + result.path("error").asText());
             }
+            if (position.gtid() == null) {
+                throw new IOException("the dump of " + donorHost.name() + " has no SET GLOBAL gtid_slave_pos line: "
+                        + "its GTID position is unknown");
+            }
+            gtid = position.gtid();
         } finally {
             Files.deleteIfExists(cnf);
             Files.deleteIfExists(err);

@@ -233,7 +233,7 @@ final class DonorSide {
     private List<String> dumpCommand(Path cnf) {
         List<String> cmd = new ArrayList<>(List.of(Tools.DUMP, "--defaults-extra-file=" + cnf,
                 "--single-transaction", "--gtid", "--master-data=2", "--all-databases", "--routines", "--events",
-                "--triggers", "--add-drop-database", "--hex-blob"));
+                "--triggers", "--hex-blob", "--ignore-table=mysql.gtid_slave_pos"));
         cmd.addAll(Tools.connection(agent.agentConfig(), agent.host()));
         return cmd;
     }
