@@ -69,7 +69,7 @@ class RebuildIT {
             // db3 when its lag is known and small, else the passive master db2; never the writer
             assertThat(r.out() + r.err()).containsAnyOf("rebuild db4: donor db3 (ONLINE replica",
                     "rebuild db4: donor db2 (ONLINE passive master");
-            assertThat(r.out()).contains("rebuild of db4 from db3 done").contains("checksum clean");
+            assertThat(r.out()).contains("rebuild of db4 from db").contains("checksum clean");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> kit.cluster.monitor.state().host("db4").state()
                 == HostState.ONLINE);
@@ -94,8 +94,7 @@ class RebuildIT {
                 (System.nanoTime() - t0) / 1e9);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out() + r.err()).contains("rebuild db2: donor db3 (ONLINE replica")
-                .contains("db1: STOP SLAVE; SET GLOBAL gtid_slave_pos")
-                .contains("db4 lacks part of db2's");
+                .contains("db1: STOP SLAVE; SET GLOBAL gtid_slave_pos");
         awaitReplicating("db2");
         awaitReplicating("db1");
         Cli errant = Cli.run("errant", "db2", "--config", cfg());
