@@ -45,6 +45,16 @@ public final class DonorChoice {
      */
     public record Choice(Optional<String> donor, String reason) {}
 
+    private static String whyNot(Candidate h, String target, double maxLagSec) {
+        if (!"ONLINE".equals(h.state())) {
+            return h.state();
+        }
+        if (target.equals(h.source())) {
+            return "replicates from " + target;
+        }
+        return h.lagSeconds() == null ? "lag unknown" : "lag " + h.lagSeconds() + " s > " + maxLagSec + " s";
+    }
+
     /**
      * Chooses the donor for rebuilding {@code target}.
      *
@@ -77,9 +87,13 @@ public final class DonorChoice {
                 .filter(h -> !h.replica() && !h.name().equals(target) && !h.name().equals(writer))
                 .filter(h -> "ONLINE".equals(h.state()))
                 .min(Comparator.comparing(Candidate::name));
+        String skipped = String.join(", ", hosts.stream()
+                .filter(h -> h.replica() && !h.name().equals(target) && !h.name().equals(writer))
+                .map(h -> h.name() + ": " + whyNot(h, target, maxLagSec)).toList());
         if (passive.isPresent()) {
             return new Choice(Optional.of(passive.get().name()), passive.get().name()
-                    + " (ONLINE passive master; no up-to-date ONLINE replica)");
+                    + " (ONLINE passive master; no up-to-date ONLINE replica" + (skipped.isEmpty() ? ""
+                    : " - " + skipped) + ")");
         }
         return new Choice(Optional.empty(), "no ONLINE up-to-date replica and no ONLINE passive master other than "
                 + target + "; the writer" + (writer == null ? "" : " (" + writer + ")")

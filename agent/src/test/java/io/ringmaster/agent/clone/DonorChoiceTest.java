@@ -42,7 +42,8 @@ class DonorChoiceTest {
                 replica("db5", "ONLINE", "db1", null), replica("db6", "ADMIN_OFFLINE", "db1", 0.0));
         DonorChoice.Choice c = DonorChoice.choose(hosts, "db6", "db1", null, 5);
         assertThat(c.donor()).contains("db2");
-        assertThat(c.reason()).contains("passive master");
+        assertThat(c.reason()).contains("passive master").contains("db3: REPLICATION_FAIL")
+                .contains("db4: lag 30.0 s > 5.0 s").contains("db5: lag unknown");
     }
 
     @Test
