@@ -26,9 +26,18 @@ public final class CloneChecks {
      * @param busyWith      what the target's agent is doing now (another clone, a stream), empty when idle
      * @param freeBytes     usable bytes on the file system of the target's data directory
      * @param donorBytes    size of the donor's data directory, bytes
+     * @param mountPoint    the target's data directory is a mount point (the copy, unpacked beside it, could not be
+     *                      renamed into its place)
      */
     public record Facts(String target, String donor, boolean targetWritable, ServerVersion targetVersion,
-                        ServerVersion donorVersion, Optional<String> busyWith, long freeBytes, long donorBytes) {}
+                        ServerVersion donorVersion, Optional<String> busyWith, long freeBytes, long donorBytes,
+                        boolean mountPoint) {
+        /** Facts of a data directory that is not a mount point. */
+        public Facts(String target, String donor, boolean targetWritable, ServerVersion targetVersion,
+                     ServerVersion donorVersion, Optional<String> busyWith, long freeBytes, long donorBytes) {
+            this(target, donor, targetWritable, targetVersion, donorVersion, busyWith, freeBytes, donorBytes, false);
+        }
+    }
 
     /** Bytes a clone of {@code donorBytes} needs free on the target: the data plus the margins. */
     public static long neededBytes(long donorBytes) {
@@ -56,6 +65,11 @@ public final class CloneChecks {
                 || f.targetVersion().minor() != f.donorVersion().minor())) {
             return Optional.of("refused: " + f.donor() + " runs " + f.donorVersion() + " and " + f.target()
                     + " runs " + f.targetVersion() + ": a physical copy needs the same major.minor version");
+        }
+        if (f.mountPoint()) {
+            return Optional.of("refused: the data directory of " + f.target() + " is a mount point: the copy is "
+                    + "unpacked beside it and renamed into its place; set agents.hosts[" + f.target()
+                    + "].data_dir (and the server's datadir) to a folder inside the mount");
         }
         long need = neededBytes(f.donorBytes());
         if (f.freeBytes() < need) {

@@ -101,8 +101,10 @@ final class TargetSide {
             busyWith = Optional.of("its donor " + from + " is " + src.path("busy").asText());
         }
         long free = Files.getFileStore(Files.isDirectory(dataDir) ? dataDir : dataDir.getParent()).getUsableSpace();
+        boolean mountPoint = Files.isDirectory(dataDir)
+                && !Files.getFileStore(dataDir).equals(Files.getFileStore(dataDir.getParent()));
         CloneChecks.Facts facts = new CloneChecks.Facts(agent.host().name(), from, server.writable(),
-                server.versionOrNull(), donorVersion, busyWith, free, src.path("data_bytes").asLong());
+                server.versionOrNull(), donorVersion, busyWith, free, src.path("data_bytes").asLong(), mountPoint);
         Optional<String> refusal = CloneChecks.refusal(facts);
         if (refusal.isPresent()) {
             log.warn("{}: clone from {} refused: {}", agent.host().name(), from, refusal.get());

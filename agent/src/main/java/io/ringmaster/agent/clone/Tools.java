@@ -35,10 +35,15 @@ final class Tools {
      */
     static Optional<ServerVersion> backupVersion() throws InterruptedException {
         HostCommand.Result r = HostCommand.run(List.of(BACKUP, "--version"), Duration.ofSeconds(10));
-        if (!r.ok()) {
-            return Optional.empty();
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("server (\\d+\\.\\d+\\.\\d+)").matcher(r.output());
+        return r.ok() ? parseBackupVersion(r.output()) : Optional.empty();
+    }
+
+    /**
+     * The server version in {@code mariadb-backup --version} output, e.g. {@code mariadb-backup based on MariaDB
+     * server 10.11.19-MariaDB debian-linux-gnu (x86_64)}; empty when there is none.
+     */
+    static Optional<ServerVersion> parseBackupVersion(String output) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("server (\\d+\\.\\d+\\.\\d+)").matcher(output);
         return m.find() ? Optional.of(ServerVersion.parse(m.group(1) + "-MariaDB")) : Optional.empty();
     }
 

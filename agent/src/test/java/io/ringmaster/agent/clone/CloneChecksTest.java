@@ -59,4 +59,11 @@ class CloneChecksTest {
         var f = new CloneChecks.Facts("db3", "db3", false, V10_11_19, V10_11_19, Optional.empty(), 2 * GB, GB);
         assertThat(CloneChecks.refusal(f).orElseThrow()).contains("onto itself");
     }
+
+    @Test
+    void shouldRefuseADataDirectoryThatIsAMountPoint() {
+        var f = new CloneChecks.Facts("db4", "db3", false, V10_11_19, V10_11_19, Optional.empty(), 2 * GB, GB, true);
+        assertThat(CloneChecks.refusal(f).orElseThrow()).contains("is a mount point")
+                .contains("agents.hosts[db4].data_dir");
+    }
 }
