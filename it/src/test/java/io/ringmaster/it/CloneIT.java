@@ -97,9 +97,10 @@ class CloneIT {
         double secs = (System.nanoTime() - t0) / 1e9;
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         JsonNode job = JSON.readTree(r.out().substring(r.out().indexOf("{\n")));
-        System.out.printf("CloneIT: clone of db4 from db3: %.1f MB in %.1f s, %.1f MB/s (job), command %.1f s%n",
-                job.path("bytes").asLong() / 1e6, job.path("elapsed_ms").asLong() / 1000.0,
-                job.path("mb_per_s").asDouble(), secs);
+        System.out.printf("CloneIT: clone of db4 from db3: %.1f MB in %.1f s, %.1f MB/s (job), command %.1f s,"
+                        + " phases (ms) %s%n", job.path("bytes").asLong() / 1e6,
+                job.path("elapsed_ms").asLong() / 1000.0, job.path("mb_per_s").asDouble(), secs,
+                job.path("phase_ms"));
         assertThat(job.path("state").asText()).isEqualTo("done");
         assertThat(job.path("copy").asText()).isEqualTo("physical");
         assertThat(job.path("gtid").asText()).matches("\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*");

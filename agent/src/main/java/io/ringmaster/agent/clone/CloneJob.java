@@ -63,6 +63,9 @@ final class CloneJob {
     private final String startedAt = java.time.Instant.now().toString();
     private volatile String state = "running";
     private volatile String phase = "starting";
+    private volatile long phaseNanos = System.nanoTime();
+    /** Milliseconds each finished phase took, in order. */
+    private final Map<String, Long> phaseMs = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile long bytes;
     private volatile long lastByteNanos = System.nanoTime();
     private volatile String gtid = "";
@@ -106,10 +109,18 @@ final class CloneJob {
                 ? Math.round((donorBytes - bytes) / 1e6 / rate) : null);
         out.put("started", startedAt);
         out.put("elapsed_ms", (long) (secs * 1000));
+        out.put("phase_ms", new LinkedHashMap<>(phaseMs));
         out.put("gtid", gtid);
         out.put("message", message);
         out.put("error", error);
         return out;
+    }
+
+    private void setPhase(String next) {
+        long now = System.nanoTime();
+        phaseMs.put(phaseMs.size() + 1 + "-" + phase, (now - phaseNanos) / 1_000_000);
+        phaseNanos = now;
+        phase = next;
     }
 
     String id() {
@@ -141,10 +152,10 @@ final class CloneJob {
         marker.write(dataDir);
         String position;
         try {
-            phase = "streaming";
+            setPhase("streaming");
             Files.createDirectory(newDir);
             stream(newDir);
-            phase = "preparing";
+            setPhase("preparing");
             prepare(newDir);
             position = BackupPosition.read(newDir).map(BackupPosition::gtid).orElseThrow(() -> new IOException(
                     "the copy has no " + String.join(" or ", BackupPosition.FILE_NAMES)
@@ -160,13 +171,13 @@ final class CloneJob {
         marker = marker.phase("swapping");
         marker.write(dataDir);
         try {
-            phase = "swapping";
+            setPhase("swapping");
             server.stop("clone " + id + " from " + donorHost.name() + ": the data directory is replaced");
             server.move(dataDir, oldDir, "clone " + id + ": the old data is kept until the new one works");
             server.move(newDir, dataDir, "clone " + id + ": the prepared copy of " + donorHost.name());
             server.chown(dataDir, oldDir);
             server.start("clone " + id + ": the server on the copy of " + donorHost.name());
-            phase = "replicating";
+            setPhase("replicating");
             HostConfig source = sourceOf(agent);
             server.replicateFrom(source, position, "clone " + id + " from " + donorHost.name()
                     + ": replicate from its configured source " + source.name() + " from the copy's position");
@@ -185,7 +196,7 @@ final class CloneJob {
                 + "{}", server.name(), id, donorHost.name(), oldDir);
         DonorSide.deleteTree(oldDir);
         CloneMarker.remove(dataDir);
-        phase = "done";
+        setPhase("done");
         message = "copied " + bytes + " bytes from " + donorHost.name() + "; replicating from "
                 + sourceOf(agent).name() + " from " + position + "; the old data directory was deleted";
         log.info("{}: clone {} done: {}", server.name(), id, message);
@@ -308,7 +319,7 @@ final class CloneJob {
      * then the host replicates from the dump's position.
      */
     private void runLogical() throws Exception {
-        phase = "loading";
+        setPhase("loading");
         message = "logical copy: loaded into the running server; its old data cannot be kept aside";
         HostConfig source = sourceOf(agent);
         server.sql.exec(agent.host(), "STOP SLAVE", "RESET SLAVE ALL");
@@ -350,13 +361,13 @@ final class CloneJob {
             Files.deleteIfExists(cnf);
             Files.deleteIfExists(err);
         }
-        phase = "replicating";
+        setPhase("replicating");
         server.replicateFrom(source, gtid, "logical clone " + id + " from " + donorHost.name());
         Optional<String> problem = server.awaitReplicating(REPLICATION_WAIT);
         if (problem.isPresent()) {
             throw new IOException("replication from " + source.name() + " did not start: " + problem.get());
         }
-        phase = "done";
+        setPhase("done");
         message = "logical copy of " + donorHost.name() + " loaded; replicating from " + source.name() + " from "
                 + gtid;
     }
