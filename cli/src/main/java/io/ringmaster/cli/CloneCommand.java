@@ -24,13 +24,13 @@ import picocli.CommandLine.Option;
  * onto the writer, to the monitor when it runs).
  */
 @Command(name = "clone", mixinStandardHelpOptions = true, description = {
-        "Replace HOST's data with a hot copy of DONOR's: DONOR's agent streams mariadb-backup --backup",
-        "--stream=mbstream (with --safe-slave-backup on a replica) to HOST's agent, which unpacks and prepares it",
-        "beside the data directory, stops the server, moves the old data directory aside, puts the copy in place,",
-        "starts the server and replicates from its configured source from the copy's GTID position; the old data",
-        "directory is deleted once replication runs, and put back if anything fails. Without a mariadb-backup",
-        "matching DONOR's server, a logical copy (mariadb-dump) is loaded instead, and the command says so.",
-        "Refused with one line: onto the writer, versions differ in major.minor, a host busy, no room."},
+        "Replace HOST's data with a hot copy of DONOR's: DONOR's agent streams mariadb-backup --backup "
+                + "--stream=mbstream (with --safe-slave-backup on a replica) to HOST's agent, which unpacks and prepares it "
+                + "beside the data directory, stops the server, moves the old data directory aside, puts the copy in place, "
+                + "starts the server and replicates from its configured source from the copy's GTID position; the old data "
+                + "directory is deleted once replication runs, and put back if anything fails. Without a mariadb-backup "
+                + "matching DONOR's server, a logical copy (mariadb-dump) is loaded instead, and the command says so. "
+                + "Refused with one line: onto the writer, versions differ in major.minor, a host busy, no room."},
         footer = {"", "Exit code: 0 done, 1 refused or failed (HOST is as it was), 3 unknown host, 4 agent unreachable."})
 final class CloneCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("clone");
