@@ -95,7 +95,6 @@ public final class AddressKeeper {
                 throw new IllegalArgumentException(a + " is not an address of any role in the configuration");
             }
         }
-        boolean wasFenced = fenced;
         boolean renewal = lease != null && lease.writer().equals(Set.copyOf(writer))
                 && lease.writerRole() == writerRole && !fenced;
         lease = new AddressLease(writer, reader, nanoClock.getAsLong(), length, writerRole);
@@ -103,7 +102,7 @@ public final class AddressKeeper {
             fenced = false;
         }
         Set<String> out = apply();
-        if (fence && !wasFenced) {
+        if (fence) { // always: a server fenced before may have been made writable since; the fencer skips a pending one
             String why = "the monitor took the writer role away" + (reason.isEmpty() ? "" : ": " + reason);
             try {
                 log.warn("fencing the local server: {}", why);
@@ -113,8 +112,6 @@ public final class AddressKeeper {
                 lastProblem = "fence: " + e.getMessage();
                 log.warn("{}", lastProblem);
             }
-        } else if (fence) {
-            fenced = true;
         }
         return out;
     }

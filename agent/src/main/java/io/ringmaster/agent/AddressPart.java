@@ -103,6 +103,9 @@ public final class AddressPart implements AutoCloseable {
                 ServerFence.ATTEMPT_TIMEOUT);
         this.fence = new ServerFence(host, ac, config.monitorUser(), sql, block);
         this.keeper = new AddressKeeper(ips, roleAddresses, fence, System::nanoTime);
+        Thread warm = new Thread(fence::warmUp, "agent-fence-warmup-" + host.name());
+        warm.setDaemon(true);
+        warm.start();
         keeper.adopt(writerAddresses, defaultLease);
         this.ticker = new Thread(this::tickLoop, "agent-address-tick-" + host.name());
         ticker.setDaemon(true);

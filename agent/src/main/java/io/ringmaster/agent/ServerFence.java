@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's fence of its own server, as {@link AddressKeeper.Fencer}: {@link #fence} blocks client access to
  * the server's port ({@link PortBlock}) and returns at once; a background thread then sets read_only=ON and kills
- * client sessions ({@link SqlActions#fence(Connection, HostConfig, String)}) through the server's unix socket
+ * client sessions (sessions killed first, then {@link SqlActions#fence(Connection, HostConfig, String)}: read_only
+ * waits for statements in flight) through the server's unix socket
  * (TCP when no socket is configured), retrying with bounded timeouts until it works (a frozen server answers only
  * once thawed), and lifts the block after it. {@link #standDown} (the host holds the writer role again) cancels a
  * pending fence and lifts the block. Thread-safe.
@@ -120,7 +121,10 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
                 if (!current(gen)) {
                     return;
                 }
-                int killed = sql.fence(c, host, reason);
+                // sessions first: SET GLOBAL read_only waits for a client's statement in flight, and a thawed
+                // server's clients are stuck behind the block; no new client reaches the port meanwhile
+                int killed = sql.killClientSessions(c, host, reason);
+                killed += sql.fence(c, host, reason);
                 long ms = (System.nanoTime() - begin) / 1_000_000;
                 log.warn("{}: fenced through {} after {} attempt(s) in {} ms: read_only=ON, {} client session(s) "
                         + "killed ({})", host.name(), socket.map(p -> "socket " + p).orElse("TCP"), attempts, ms,
@@ -159,6 +163,19 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
 
     private synchronized boolean current(long gen) {
         return gen == generation && pending;
+    }
+
+    /**
+     * Opens and closes one connection (agent start), so that the driver and its native socket code are loaded
+     * before the first fence needs them; a failure is only logged at debug level.
+     */
+    void warmUp() {
+        try (Connection c = open()) {
+            log.debug("{}: fence path checked: {}", host.name(), socket.map(p -> "socket " + p).orElse("TCP"));
+        } catch (SQLException | RuntimeException e) {
+            log.info("{}: the local server does not answer the agent yet ({}); fencing retries when needed",
+                    host.name(), e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     /** A connection to the local server through its socket (or TCP), bounded by {@link #ATTEMPT_TIMEOUT}. */
