@@ -170,8 +170,12 @@ public final class PortBlock {
             r = HostCommand.run(List.of("/bin/sh", "-c", killHost.get() + " unblock"), COMMAND_TIMEOUT);
         } else {
             r = HostCommand.run(List.of("nft", "delete", "table", "inet", table()), COMMAND_TIMEOUT);
-            if (!r.ok() && !blocked) {
-                return true; // nothing was there
+            if (!r.ok() && !HostCommand.run(List.of("nft", "list", "table", "inet", table()), COMMAND_TIMEOUT).ok()) {
+                if (blocked) {
+                    log.info("{}: the client block on port {} was already gone ({})", host, port, reason);
+                }
+                blocked = false;
+                return true; // nothing is there
             }
         }
         if (!r.ok()) {

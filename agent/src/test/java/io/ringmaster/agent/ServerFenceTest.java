@@ -33,7 +33,10 @@ class ServerFenceTest {
         fence.fence("test");
         assertThat(block.blocked()).isTrue();
         assertThat(fence.pending()).isTrue();
-        Thread.sleep(600);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (fence.problem().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(fence.pending()).isTrue();
         assertThat(fence.fenced()).isFalse();
         assertThat(fence.problem()).startsWith("fence attempt");
