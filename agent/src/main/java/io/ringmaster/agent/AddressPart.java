@@ -159,6 +159,7 @@ public final class AddressPart implements AutoCloseable {
 
     private synchronized Object release(String reason) throws InterruptedException {
         fence.standDown(reason);
+        fence.block().unblock(reason);
         keeper.releaseAll(reason);
         log.info("released every role address ({})", reason);
         return view(false);

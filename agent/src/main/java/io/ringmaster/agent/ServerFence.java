@@ -77,7 +77,9 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
      */
     public void standDown(String reason) throws InterruptedException {
         Thread w;
+        boolean wasPending;
         synchronized (this) {
+            wasPending = pending;
             generation++;
             if (pending) {
                 log.info("{}: pending fence cancelled ({})", host.name(), reason);
@@ -89,7 +91,9 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
         if (w != null) {
             w.interrupt();
         }
-        block.unblock(reason);
+        if (wasPending || block.blocked()) {
+            block.unblock(reason);
+        }
     }
 
     /** True while a fence is being retried. */
@@ -198,5 +202,6 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         standDown("the agent stops");
+        block.unblock("the agent stops");
     }
 }

@@ -129,6 +129,14 @@ final class SandboxCommand implements Runnable {
                 System.out.printf("  %-5s %-16s 127.0.0.1:%d  pid %s%n", s.name(), role, s.port(),
                         s.pid().isPresent() ? Long.toString(s.pid().getAsLong()) : "-");
             }
+            for (var a : sandbox.config().agents().agents()) {
+                System.out.printf("  agent of %-5s %s%n", a.host(), a.endpoint());
+            }
+            if (!sandbox.config().roleAddresses().isEmpty()) {
+                System.out.println("role addresses:    " + String.join(", ", sandbox.config().roles().stream()
+                        .filter(r -> !r.ips().isEmpty()).map(r -> r.name() + "(" + String.join(", ", r.ips()) + ")")
+                        .toList()) + " on lo");
+            }
             Path config = sandbox.configFile();
             int firstPort = sandbox.servers().get(0).port();
             System.out.println("config:            " + config);
