@@ -71,6 +71,7 @@ final class MmmConverter {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private final List<AgentEntry> agents = new ArrayList<>();
+    private static final int DEFAULT_AGENT_PORT = io.ringmaster.core.config.AgentConfig.DEFAULT_PORT;
 
     /** An account as written in YAML (user and password already as scalars; password may be null). */
     record Credential(String user, String password) {}
@@ -326,6 +327,7 @@ final class MmmConverter {
      * {@code mysql_rcscript} (stop and start of the server, for clone) map to {@code agents.hosts[]}.
      */
     private void agents() {
+        Set<String> agentEndpoints = new HashSet<>();
         boolean roleIps = roles.stream().anyMatch(r -> !r.ips().isEmpty());
         for (Host h : hosts) {
             Entry port = h.entries().get("agent_port");
@@ -336,8 +338,19 @@ final class MmmConverter {
                 throw new MmmConfigException(h.section().file, h.section().line, h.section().tag() + " has no "
                         + "cluster_interface, which its agent needs to put the role addresses on");
             }
-            agents.add(new AgentEntry(h.name(), port == null ? 0 : integer(port, 1, 65535),
-                    iface == null ? null : iface.value(), rc == null ? null : rc.value()));
+            int p = port == null ? 0 : integer(port, 1, 65535);
+            int effective = p == 0 ? DEFAULT_AGENT_PORT : p;
+            while (!agentEndpoints.add(h.address() + ":" + effective)) {
+                effective++; // hosts on one address (a test setup): each agent needs a port of its own
+            }
+            if (effective != (p == 0 ? DEFAULT_AGENT_PORT : p)) {
+                note(h.section().file, h.section().line, h.name(), Kind.NOTE, "another host's agent already uses "
+                        + h.address() + ":" + (p == 0 ? DEFAULT_AGENT_PORT : p) + ": this host's agent gets port "
+                        + effective);
+                p = effective;
+            }
+            agents.add(new AgentEntry(h.name(), p, iface == null ? null : iface.value(),
+                    rc == null ? null : rc.value()));
         }
         note(firstFile(), 0, "agents", Kind.NOTE, "one agent per host, as MMM's mmm_agentd: run 'ringmaster agent "
                 + "--config FILE --host NAME' on each (the monitor waits for the old writer's agent before it promotes "
