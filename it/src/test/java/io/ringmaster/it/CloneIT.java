@@ -146,6 +146,11 @@ class CloneIT {
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(kit.get("db4", "clone/job").body())
                 .path("bytes").asLong() > 4_000_000);
+        JsonNode running = JSON.readTree(kit.get("db4", "clone/job").body());
+        assertThat(running.path("phase").asText()).isEqualTo("streaming");
+        assertThat(running.path("mb_per_s").asDouble()).as("--max-rate 2 holds the stream at 2 MB/s")
+                .isBetween(0.5, 2.3);
+        assertThat(running.path("eta_s").asLong()).as("ETA from the donor's data size").isPositive();
         kit.killAgent("db4");
         // the server was never stopped: it runs on its old data; the half copy and the marker are left
         assertThat(kit.cluster.sandbox.server("db4").isRunning()).isTrue();
