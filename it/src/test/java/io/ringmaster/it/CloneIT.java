@@ -116,6 +116,8 @@ class CloneIT {
 
     @Test
     void b_shouldRefuseOntoTheWriterOntoABusyHostAndFromABusyDonor() throws Exception {
+        var noToken = kit.get("db3", "clone/stream?id=t1");
+        assertThat(noToken.statusCode()).as("a copy of the data needs the token").isEqualTo(401);
         Cli writer = Cli.run("clone", "--from", "db3", "--to", "db1", "--config", cfg());
         assertThat(writer.exit()).isEqualTo(1);
         assertThat(writer.err()).contains("refused: db1 is writable (read_only=OFF)");

@@ -101,14 +101,14 @@ final class CloneKit implements AutoCloseable {
                 configFile().toString(), "--host", host).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         agents.put(host, p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // slack for a loaded machine
         while (!ping(host)) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("agent of " + host + " exited with " + p.exitValue() + ": "
                         + tail(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("agent of " + host + " did not answer within 60 s: " + tail(log));
+                throw new IllegalStateException("agent of " + host + " did not answer within 120 s: " + tail(log));
             }
             Thread.sleep(200);
         }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /api/v1/clone/source                 {"host", "version", "data_bytes", "physical": bool, "tool": "...",
  *                                           "replica": bool, "busy": "..."}
- * GET /api/v1/clone/stream?id=ID[&amp;max_rate=MB/s][&amp;logical=1]
+ * GET /api/v1/clone/stream?id=ID[&amp;max_rate=MB/s][&amp;logical=1]   (needs the token, as a command)
  *                                          200 application/octet-stream: mbstream of mariadb-backup --backup
  *                                          (or, logical, the SQL of mariadb-dump); the program is killed when the
  *                                          reader goes away
@@ -48,12 +48,15 @@ final class DonorSide {
     private final Busy busy;
     private final SqlActions sql;
     private final Map<String, Map<String, Object>> results = new ConcurrentHashMap<>();
+    private final io.ringmaster.core.api.ApiGuard guard;
 
     DonorSide(Agent agent, Busy busy) {
         this.agent = agent;
         this.busy = busy;
         this.sql = new SqlActions(MariaDbDialect.INSTANCE, agent.config().monitorUser(),
                 agent.config().replicationUser(), Duration.ofSeconds(10));
+        this.guard = new io.ringmaster.core.api.ApiGuard(agent.config().agents().access(),
+                agent.agentConfig().listenAddress(), "agents.token", "agent");
     }
 
     void install(AgentServer server) {
@@ -117,6 +120,12 @@ final class DonorSide {
     }
 
     private Object stream(AgentServer.Request r) throws Exception {
+        // the whole data of the server: the token is needed even on a loopback listener (where GETs are open)
+        var refused = guard.check("POST", false, r.exchange().getRequestHeaders().getFirst("Authorization"));
+        if (refused.isPresent()) {
+            guard.logRefusal("GET", "clone/stream", r.exchange().getRemoteAddress(), refused.get());
+            throw new Refused(refused.get().status(), refused.get().message());
+        }
         String id = r.param("id").orElseThrow(() -> new Refused(400, "id: missing"));
         if (!id.matches("[A-Za-z0-9._-]{1,80}")) {
             throw new Refused(400, "id: letters, digits, '.', '_' and '-' only");
