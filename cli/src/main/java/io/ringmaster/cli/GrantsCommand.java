@@ -87,6 +87,15 @@ final class GrantsCommand implements Callable<Integer> {
                     .forEach(System.out::println);
             System.out.println("-- the replication account " + replication + " (bootstrap creates it with this grant)");
             GrantAdvice.lines(v, Need.of(Need.Account.REPLICATION), replication, schema).forEach(System.out::println);
+            if (cfg.agents().enabled()) {
+                String agent = GrantStatements.account(cfg.monitorUser().user(), "localhost");
+                System.out.println("-- the agents log in through their server's unix socket as " + agent + " (the"
+                        + " monitor's user and password): create it, e.g. CREATE USER " + agent + " IDENTIFIED BY"
+                        + " '...';");
+                List<Need> agentNeeds = new ArrayList<>(List.of(Need.READ_ONLY, Need.KILL_SESSIONS));
+                agentNeeds.addAll(Need.of(Need.Account.AGENT));
+                GrantAdvice.lines(v, agentNeeds, agent, schema).forEach(System.out::println);
+            }
             System.out.println();
         });
         return 0;
