@@ -42,8 +42,8 @@ import picocli.CommandLine.Parameters;
                 + "up-to-date replica, else the passive master; the writer only when named with --from), wait until it "
                 + "caught up with the writer, checksum it against the writer, and set it ONLINE only when every chunk "
                 + "matches; otherwise it stays out of every role and the command says why (exit 1). Needs the monitor."},
-        footer = {"", "Exit code: 0 rebuilt and ONLINE, 1 refused or not clean (HOST stays offline), 3 unknown host,",
-                "4 monitor or agent unreachable."})
+        footer = {"", "Exit code: 0 rebuilt and ONLINE, 1 refused or not clean (HOST stays offline), 3 unknown host, "
+                + "4 monitor or agent unreachable."})
 final class RebuildCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("rebuild");
 
