@@ -40,9 +40,10 @@ class VipNetnsIT {
     void shouldMoveTheWriterAddressBetweenHostsAndFenceAWriterCutFromTheMonitor(@TempDir Path dir)
             throws Exception {
         assumeThat(ProcessHandle.current().info().user().orElse("")).as("needs root for ip netns").isEqualTo("root");
-        List<AutoCloseable> open = new ArrayList<>();
+        List<AutoCloseable> open = new ArrayList<>(); // monitor, then agents, closed before servers and namespaces
         try (HostNetworks net = HostNetworks.create("rmvm", NET, 4);
-             PlainServers p = PlainServers.start(dir, BASE_PORT, 3, net, yaml -> withAgents(yaml, dir, net))) {
+             PlainServers p = PlainServers.start(dir, BASE_PORT, 3, net, yaml -> withAgents(yaml, dir, net));
+             AutoCloseable ignored = () -> closeAll(open)) {
             for (String h : p.servers.keySet()) {
                 p.root(h, "SET SESSION sql_log_bin = 0",
                         "CREATE USER 'rmon'@'%' IDENTIFIED BY '" + PlainServers.MONITOR_PASSWORD + "'",
@@ -123,13 +124,15 @@ class VipNetnsIT {
             assertThat(vips.doubles()).as("samples with the writer address in two namespaces").isEmpty();
             assertThat(vips.maxListed()).isEqualTo(1);
             assertThat(vips.samples()).isGreaterThan(20);
-        } finally {
-            for (int i = open.size() - 1; i >= 0; i--) {
-                try {
-                    open.get(i).close();
-                } catch (Exception e) {
-                    System.err.println("cannot close " + open.get(i) + ": " + e.getMessage());
-                }
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> open) {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                System.err.println("cannot close " + open.get(i) + ": " + e.getMessage());
             }
         }
     }

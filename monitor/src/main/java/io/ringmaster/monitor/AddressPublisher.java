@@ -37,6 +37,10 @@ final class AddressPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AddressPublisher.class);
     /** How often a fence confirmation is asked for again while waiting, ms. */
     static final long POLL_MS = 50;
+    /** How often a fence that got no answer is sent again, ms. */
+    static final long RETRY_MS = 200;
+    /** Reason prefix of a fence sent again (not logged again). */
+    private static final String RETRY = "again: ";
 
     /**
      * How a fence through an agent ended.
@@ -249,7 +253,7 @@ final class AddressPublisher implements AutoCloseable {
         body.put("epoch", ep);
         body.put("fence", fence);
         body.put("reason", reason);
-        if (!"renewal".equals(reason)) {
+        if (!"renewal".equals(reason) && !reason.startsWith(RETRY)) {
             log.info("telling the agent of {}: writer={} writer_ips={} reader_ips={} fence={} ({})", l.host(),
                     want.writer(), want.writerIps(writerRole), want.otherIps(writerRole), fence, reason);
         }
@@ -316,8 +320,9 @@ final class AddressPublisher implements AutoCloseable {
                 if (now >= Math.min(until, cap)) {
                     return new FenceOutcome(false, expired(l, rep, until), (now - t0) / 1_000_000, false);
                 }
-                pauseNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(POLL_MS), Math.max(1, Math.min(until, cap) - now)));
-                rep = rep == null ? reply(send(l, want, ep, true, reason)) : status(l);
+                long poll = TimeUnit.MILLISECONDS.toNanos(rep == null ? RETRY_MS : POLL_MS);
+                pauseNanos(Math.min(poll, Math.max(1, Math.min(until, cap) - now)));
+                rep = rep == null ? reply(send(l, want, ep, true, RETRY + reason)) : status(l);
             }
         } finally {
             l.io.unlock();
