@@ -92,6 +92,14 @@ class VipFailoverIT {
                 assertThat(VipWatch.listed(null, ip)).as(ip + " stays").isEqualTo(1);
                 assertThat(vips.holders(ip)).as(ip + " stays where it was").isEqualTo(readersBefore.get(ip));
             }
+
+            // a new monitor learns where the reader addresses are and moves none; the writer's comes back to db2
+            c.monitor = new io.ringmaster.monitor.Monitor(c.config, java.time.Clock.systemUTC());
+            c.monitor.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> vips.holders(wip).equals(List.of("db2")));
+            for (String ip : readerIps) {
+                assertThat(vips.holders(ip)).as(ip + " not moved by the restart").isEqualTo(readersBefore.get(ip));
+            }
         }
     }
 
