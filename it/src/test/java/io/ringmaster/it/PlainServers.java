@@ -99,7 +99,7 @@ final class PlainServers implements AutoCloseable {
     /** A DBA's my.cnf: replication ready, nothing Ringmaster would set itself. */
     private static String myCnf(SandboxHost h, ServerLayout l, HostNetworks net) {
         return String.join("\n", "[mariadbd]", "port=" + (net == null ? h.port() : 3306),
-                "bind_address=" + (net == null ? "127.0.0.1" : net.address(h.index())), "socket=" + l.socket(),
+                "bind_address=" + (net == null ? "127.0.0.1" : "0.0.0.0") /* the role address too */, "socket=" + l.socket(),
                 "pid_file=" + l.pidFile(), "datadir=" + l.dataDir(), "log_error=" + l.errorLog(),
                 "skip_name_resolve=ON", "server_id=" + (100 + h.index()), "gtid_domain_id=" + (10 + h.index()),
                 "log_bin=" + h.name() + "-bin", "relay_log=" + h.name() + "-relay-bin", "log_slave_updates=ON",

@@ -53,9 +53,10 @@ class VipFailoverIT {
             vips.startSampling(wip, java.util.Collections.singletonList(null));
             long killedAt = System.nanoTime();
             c.sandbox.kill("db1");
-            await().atMost(Duration.ofSeconds(30)).until(() -> c.writer().filter("db2"::equals).isPresent()
-                    && vips.holders(wip).equals(List.of("db2")));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> vips.holders(wip).equals(List.of("db2")));
             long movedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            await().atMost(Duration.ofSeconds(30)).until(() -> c.writer().filter("db2"::equals).isPresent());
             Thread.sleep(500);
             vips.close();
             assertThat(vips.doubles()).as("samples with two holders").isEmpty();

@@ -153,9 +153,12 @@ class VipNetnsIT {
 
     /** The writer address on the writer role and one agent per master, inside its namespace. */
     private static String withAgents(String yaml, Path dir, HostNetworks net) {
-        String out = yaml.replace("prefer: db1}", "prefer: db1, ips: [" + WRITER_IP + "]}");
+        // a second failover within the test: no anti-flap block
+        String out = yaml.replace("prefer: db1}", "prefer: db1, ips: [" + WRITER_IP + "]}")
+                .replace("  state_file: state.json\n", "  state_file: state.json\n  failover_block_period: 1s\n");
+        // adding an address on a real interface takes seconds (arping -D, then gratuitous ARP bursts)
         StringBuilder b = new StringBuilder(out).append("agents:\n  token: \"").append(TOKEN)
-                .append("\"\n  timeout: 1s\n  hosts:\n");
+                .append("\"\n  timeout: 8s\n  hosts:\n");
         for (int i = 1; i <= 3; i++) {
             ServerLayout l = new ServerLayout(dir.resolve("db" + i));
             b.append("    - {name: db").append(i).append(", address: ").append(net.address(i))

@@ -37,6 +37,8 @@ final class AddressPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AddressPublisher.class);
     /** How often a fence confirmation is asked for again while waiting, ms. */
     static final long POLL_MS = 50;
+    /** Shortest bound on a fence request, ms. */
+    static final long MIN_FENCE_MS = 250;
     /** How often a fence that got no answer is sent again, ms. */
     static final long RETRY_MS = 200;
     /** Reason prefix of a fence sent again (not logged again). */
@@ -245,6 +247,12 @@ final class AddressPublisher implements AutoCloseable {
     /** One POST /api/v1/addresses, recorded on the link; the answer, or null when there was none. */
     private JsonNode send(AgentLink l, RoleAddresses.Held want, long ep, boolean fence, String reason)
             throws InterruptedException {
+        return send(l, want, ep, fence, reason, config.agents().timeout());
+    }
+
+    /** As {@link #send(AgentLink, RoleAddresses.Held, long, boolean, String)}, bounded by {@code bound}. */
+    private JsonNode send(AgentLink l, RoleAddresses.Held want, long ep, boolean fence, String reason,
+                          java.time.Duration bound) throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("writer", want.writer());
         body.put("writer_ips", want.writerIps(writerRole));
@@ -258,7 +266,7 @@ final class AddressPublisher implements AutoCloseable {
                     want.writer(), want.writerIps(writerRole), want.otherIps(writerRole), fence, reason);
         }
         try {
-            JsonNode r = l.client.post("addresses", body);
+            JsonNode r = l.client.post("addresses", body, bound);
             l.answered(r, System.nanoTime(), want.writer());
             return r;
         } catch (AgentException e) {
@@ -301,7 +309,7 @@ final class AddressPublisher implements AutoCloseable {
                 lock.unlock();
             }
             String reason = "fence: the writer role leaves " + host;
-            AgentLink.Reply rep = reply(send(l, want, ep, true, reason));
+            AgentLink.Reply rep = reply(send(l, want, ep, true, reason, fenceBound(l)));
             while (true) {
                 long now = System.nanoTime();
                 if (rep != null && !rep.writerHeld() && (rep.blocked() || rep.fenced())) {
@@ -322,11 +330,23 @@ final class AddressPublisher implements AutoCloseable {
                 }
                 long poll = TimeUnit.MILLISECONDS.toNanos(rep == null ? RETRY_MS : POLL_MS);
                 pauseNanos(Math.min(poll, Math.max(1, Math.min(until, cap) - now)));
-                rep = rep == null ? reply(send(l, want, ep, true, RETRY + reason)) : status(l);
+                rep = rep == null ? reply(send(l, want, ep, true, RETRY + reason, fenceBound(l))) : status(l);
             }
         } finally {
             l.io.unlock();
         }
+    }
+
+    /**
+     * Bound on one fence request: {@code agents.timeout}, but no longer than the agent's writer lease has left
+     * (after that its answer is not needed), and at least {@link #MIN_FENCE_MS}, so a reachable agent is told.
+     */
+    private java.time.Duration fenceBound(AgentLink l) {
+        long timeout = config.agents().timeout().toNanos();
+        long until = l.writerUntilNanos();
+        long left = until == Long.MIN_VALUE ? timeout : until - System.nanoTime();
+        return java.time.Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(MIN_FENCE_MS),
+                Math.min(timeout, left)));
     }
 
     /** After a confirmation with the old writer alive: waits (at most agents.timeout) until the block is lifted. */
