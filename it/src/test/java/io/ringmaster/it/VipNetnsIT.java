@@ -43,7 +43,7 @@ class VipNetnsIT {
         List<AutoCloseable> open = new ArrayList<>(); // monitor, then agents, closed before servers and namespaces
         try (HostNetworks net = HostNetworks.create("rmvm", NET, 4);
              PlainServers p = PlainServers.start(dir, BASE_PORT, 3, net, yaml -> withAgents(yaml, dir, net));
-             AutoCloseable ignored = () -> closeAll(open)) {
+             AutoCloseable ignored = () -> closeAll(open, dir)) {
             for (String h : p.servers.keySet()) {
                 p.root(h, "SET SESSION sql_log_bin = 0",
                         "CREATE USER 'rmon'@'%' IDENTIFIED BY '" + PlainServers.MONITOR_PASSWORD + "'",
@@ -82,11 +82,11 @@ class VipNetnsIT {
             vips.startSampling(WRITER_IP, namespaces);
             long killedAt = System.nanoTime();
             p.servers.get("db1").kill("drill: SIGKILL of the writer");
-            await().atMost(Duration.ofSeconds(30)).until(() -> monitor.state().holder("writer")
-                    .filter("db2"::equals).isPresent() && vips.holders(WRITER_IP).equals(List.of("db2")));
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
                     .until(() -> "102".equals(serverIdVia(config)));
             long reachedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            await().atMost(Duration.ofSeconds(30)).until(() -> monitor.state().holder("writer")
+                    .filter("db2"::equals).isPresent() && vips.holders(WRITER_IP).equals(List.of("db2")));
             assertThat(net.neighbour(WRITER_IP)).as("gratuitous ARP updated the client side")
                     .contains(net.mac(2));
             RecoveryRecord first = monitor.recoveries().get(0);
@@ -127,13 +127,27 @@ class VipNetnsIT {
         }
     }
 
-    private static void closeAll(List<AutoCloseable> open) {
+    /** Closes monitor and agents (newest first) and keeps the agents' logs under {@code target/vip-netns-logs}. */
+    private static void closeAll(List<AutoCloseable> open, Path dir) {
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();
             } catch (Exception e) {
                 System.err.println("cannot close " + open.get(i) + ": " + e.getMessage());
             }
+        }
+        try {
+            Path keep = Path.of("target", "vip-netns-logs");
+            java.nio.file.Files.createDirectories(keep);
+            for (int i = 1; i <= 3; i++) {
+                Path log = dir.resolve("agent-db" + i + ".log");
+                if (java.nio.file.Files.exists(log)) {
+                    java.nio.file.Files.copy(log, keep.resolve(log.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("cannot keep the agents' logs: " + e.getMessage());
         }
     }
 
@@ -156,9 +170,10 @@ class VipNetnsIT {
         // a second failover within the test: no anti-flap block
         String out = yaml.replace("prefer: db1}", "prefer: db1, ips: [" + WRITER_IP + "]}")
                 .replace("  state_file: state.json\n", "  state_file: state.json\n  failover_block_period: 1s\n");
-        // adding an address on a real interface takes seconds (arping -D, then gratuitous ARP bursts)
+        // adding an address on a real interface takes the agent ~4-6 s before it answers (arping -D, then the
+        // gratuitous ARP bursts, all before the answer): the request bound and the lease must be longer than that
         StringBuilder b = new StringBuilder(out).append("agents:\n  token: \"").append(TOKEN)
-                .append("\"\n  timeout: 8s\n  hosts:\n");
+                .append("\"\n  timeout: 8s\n  lease: 10s\n  hosts:\n");
         for (int i = 1; i <= 3; i++) {
             ServerLayout l = new ServerLayout(dir.resolve("db" + i));
             b.append("    - {name: db").append(i).append(", address: ").append(net.address(i))

@@ -30,8 +30,12 @@ final class VipWatch implements AutoCloseable {
     private Thread sampler;
 
     VipWatch(RingmasterConfig config) {
+        // a short bound, so an agent that does not answer does not slow the sampling
+        io.ringmaster.core.config.AgentsConfig brief = new io.ringmaster.core.config.AgentsConfig(
+                config.agents().access(), config.agents().lease(), java.time.Duration.ofMillis(300),
+                config.agents().agents());
         for (AgentConfig a : config.agents().agents()) {
-            agents.put(a.host(), new AgentClient(config.agents(), a));
+            agents.put(a.host(), new AgentClient(brief, a));
         }
     }
 

@@ -388,8 +388,11 @@ final class AddressPublisher implements AutoCloseable {
         }
         long last = l.lastAnswerNanos();
         String after = last == 0 ? "it never answered this monitor; waited one lease"
-                : String.format(Locale.ROOT, "its lease ran out %.1f s after its last answer",
-                        (until - last) / 1e9);
+                : l.writerFromAnswer() ? String.format(Locale.ROOT, "its lease ran out %.1f s after its last answer",
+                        (until - last) / 1e9)
+                : String.format(Locale.ROOT, "its lease ran out %.1f s after the last renewal it may have received "
+                        + "(sent, not answered; its last answer %.1f s before that)",
+                        (until - l.writerFromNanos()) / 1e9, (l.writerFromNanos() - last) / 1e9);
         if (rep == null) {
             return "agent of " + host + " unreachable: " + after;
         }

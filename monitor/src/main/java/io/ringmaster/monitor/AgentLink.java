@@ -56,6 +56,7 @@ final class AgentLink {
     /** Monotonic time from which the agent's writer lease runs, as the monitor counts it; MIN_VALUE: none. */
     private volatile long writerFromNanos = Long.MIN_VALUE;
     private volatile long writerLeaseNanos;
+    private volatile boolean writerFromAnswer; // false: from a request that got no answer (it may have arrived)
     private volatile String trouble; // null while reachable; the one-line error otherwise
     private volatile boolean everTried;
 
@@ -87,6 +88,7 @@ final class AgentLink {
         if (toldWriter || r.mayWrite()) {
             writerFromNanos = receivedNanos;
             writerLeaseNanos = lease;
+            writerFromAnswer = true;
         }
         if (trouble != null || !everTried) {
             log.info("agent of {} answers ({}): writer {}, holds {}{}", host(), client.agent().endpoint(),
@@ -105,6 +107,7 @@ final class AgentLink {
     void failed(AgentException e, long atNanos, boolean toldWriter) {
         if (toldWriter) {
             writerFromNanos = atNanos;
+            writerFromAnswer = false;
         }
         String line = e.getMessage();
         if (!line.equals(trouble)) {
@@ -123,6 +126,16 @@ final class AgentLink {
     long writerUntilNanos() {
         long from = writerFromNanos;
         return from == Long.MIN_VALUE ? Long.MIN_VALUE : from + writerLeaseNanos;
+    }
+
+    /** Monotonic time its writer lease counts from ({@link #writerUntilNanos} minus the lease); MIN_VALUE: none. */
+    long writerFromNanos() {
+        return writerFromNanos;
+    }
+
+    /** True when the writer lease counts from an answer; false when from a request that got none. */
+    boolean writerFromAnswer() {
+        return writerFromAnswer;
     }
 
     /** Monotonic time of its last answer; 0 when none. */
