@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /api/v1/ping     {"ok": true, "host": NAME, "started": ISO-8601}
  * GET /api/v1/status   {"ok": true, "host": NAME, "server": "address:port", PART: {...}...}: what each part reports
+ * POST /api/v1/check   {"ok": true, "host": NAME}: changes nothing; answers only a caller with the token
+ *                      ({@code config check} uses it to prove the token works)
  * </pre>
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #close()} (on SIGTERM). Thread-safe.
@@ -55,6 +57,7 @@ public final class Agent implements AutoCloseable {
             return out;
         });
         server.route("GET", "status", r -> statusView());
+        server.route("POST", "check", r -> Map.of("ok", true, "host", host));
     }
 
     private static String describe(RingmasterConfig c) {

@@ -16,5 +16,11 @@ public final class AgentParts {
      */
     public static void install(Agent agent) throws IOException {
         // parts register here: role addresses (VIPs) and fencing; clone and rebuild
+        try {
+            AddressPart.install(agent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while installing the address part", e);
+        }
     }
 }

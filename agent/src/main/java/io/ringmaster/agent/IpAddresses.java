@@ -26,12 +26,49 @@ public final class IpAddresses {
     /** Gratuitous ARP packets per burst (keepalived's default, HA-NOTES section 4). */
     static final int GARP_COUNT = 5;
 
+    /** Longest address label the kernel takes (IFNAMSIZ - 1). */
+    static final int MAX_LABEL = 15;
+
     private final String iface;
     private final boolean arp;
+    private final String label;
 
-    private IpAddresses(String iface, boolean arp) {
+    private IpAddresses(String iface, boolean arp, String label) {
         this.iface = iface;
         this.arp = arp;
+        this.label = label;
+    }
+
+    /**
+     * The label an agent puts on the addresses it adds ({@code IFACE:rmPORT}, or {@code IFACE:PORT} when that is
+     * too long), so that agents sharing one interface (a sandbox on {@code lo}) see only their own addresses and an
+     * agent restarted on a real host recognises its own. The agent's API port is unique on a machine.
+     *
+     * @return the label, or empty when the interface name is too long for any label
+     */
+    public static Optional<String> label(String iface, int agentPort) {
+        for (String l : List.of(iface + ":rm" + agentPort, iface + ":" + agentPort)) {
+            if (l.length() <= MAX_LABEL) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * As {@link #open(String)}, with the addresses this object sees and adds limited to one label.
+     *
+     * @param label the label (see {@link #label}); empty: every /32 of the interface
+     */
+    public static Opened open(String iface, Optional<String> label) throws InterruptedException {
+        Opened o = open(iface);
+        return o.addresses().isEmpty() || label.isEmpty() ? o
+                : new Opened(Optional.of(new IpAddresses(iface, o.addresses().get().arp, label.get())), "");
+    }
+
+    /** The label of the addresses this object sees and adds, or empty for all of the interface. */
+    public String labelName() {
+        return label;
     }
 
     /**
@@ -56,7 +93,7 @@ public final class IpAddresses {
                     + " needs root (or CAP_NET_ADMIN); the agent runs as uid " + uid());
         }
         boolean noArp = link.output().contains("LOOPBACK") || link.output().contains("NOARP");
-        return new Opened(Optional.of(new IpAddresses(iface, !noArp)), "");
+        return new Opened(Optional.of(new IpAddresses(iface, !noArp, "")), "");
     }
 
     /**
@@ -78,7 +115,11 @@ public final class IpAddresses {
      * @throws AddressException when {@code ip} fails
      */
     public Set<String> held() throws InterruptedException {
-        HostCommand.Result r = HostCommand.run(List.of("ip", "-o", "-4", "addr", "show", "dev", iface), COMMAND_TIMEOUT);
+        List<String> cmd = new ArrayList<>(List.of("ip", "-o", "-4", "addr", "show", "dev", iface));
+        if (!label.isEmpty()) {
+            cmd.addAll(List.of("label", label));
+        }
+        HostCommand.Result r = HostCommand.run(cmd, COMMAND_TIMEOUT);
         if (!r.ok()) {
             throw new AddressException("ip addr show dev " + iface + ": " + r.oneLine());
         }
@@ -113,12 +154,15 @@ public final class IpAddresses {
                         ? "arping is not installed" : dup.oneLine());
             }
         }
-        HostCommand.Result r = HostCommand.run(List.of("ip", "addr", "add", address + "/32", "dev", iface),
-                COMMAND_TIMEOUT);
-        if (!r.ok()) {
-            throw new AddressException("ip addr add " + address + "/32 dev " + iface + ": " + r.oneLine());
+        List<String> cmd = new ArrayList<>(List.of("ip", "addr", "add", address + "/32", "dev", iface));
+        if (!label.isEmpty()) {
+            cmd.addAll(List.of("label", label));
         }
-        log.info("{}: added {} ({})", iface, address, reason);
+        HostCommand.Result r = HostCommand.run(cmd, COMMAND_TIMEOUT);
+        if (!r.ok()) {
+            throw new AddressException(String.join(" ", cmd) + ": " + r.oneLine());
+        }
+        log.info("{}: added {}{} ({})", iface, address, label.isEmpty() ? "" : " label " + label, reason);
         announce(address);
     }
 

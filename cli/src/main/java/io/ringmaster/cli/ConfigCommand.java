@@ -1,5 +1,8 @@
 package io.ringmaster.cli;
 
+import io.ringmaster.agent.AgentClient;
+import io.ringmaster.agent.AgentException;
+import io.ringmaster.core.config.AgentConfig;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.config.RingmasterConfig;
 import io.ringmaster.mysql.MariaDbDialect;
@@ -38,7 +41,8 @@ final class ConfigCommand implements Callable<Integer> {
      */
     @Command(name = "check", description = {
             "Parse and validate the configuration, then reach every host with the monitor user (like nginx -t):",
-            "one line per host; exit 0 when every host answers, 1 when one does not, 2 when the file is invalid."})
+            "one line per host, then every agent with the agents' token; exit 0 when all answer, 1 when one does",
+            "not, 2 when the file is invalid."})
     static final class Check implements Callable<Integer> {
         @Mixin ConfigOption config;
 
@@ -76,14 +80,56 @@ final class ConfigCommand implements Callable<Integer> {
                     System.out.printf("%-8s %s as %s: %s%n", h.name(), h.endpoint(), cfg.monitorUser().user(),
                             line.replace('\n', ' '));
                 }
+                failed += agents(cfg, each);
                 each.shutdownNow();
                 if (failed > 0) {
                     throw new CliException(CliException.FAILED, "configuration " + cfg.source() + " test failed: "
-                            + failed + " of " + cfg.hosts().size() + " host(s) cannot be reached with the monitor user");
+                            + failed + " of " + (cfg.hosts().size() + cfg.agents().agents().size())
+                            + " host(s) and agent(s) cannot be reached (or refuse the token)");
                 }
             }
             System.out.println("configuration " + cfg.source() + " test is successful");
             return 0;
+        }
+
+        /**
+         * Reaches every configured agent with the token (a POST that changes nothing), all at once: one line each.
+         *
+         * @return how many failed
+         */
+        private static int agents(RingmasterConfig cfg, ExecutorService each) {
+            List<Future<String>> answers = new ArrayList<>();
+            for (AgentConfig a : cfg.agents().agents()) {
+                AgentClient client = new AgentClient(cfg.agents(), a);
+                answers.add(each.submit(() -> {
+                    String host = client.post("check", null).path("host").asText();
+                    if (!host.equals(a.host())) {
+                        throw new AgentException(a.host(), 0, "answers as the agent of '" + host + "', not of "
+                                + a.host(), null);
+                    }
+                    return "OK (token accepted)";
+                }));
+            }
+            int failed = 0;
+            long waitMs = cfg.agents().timeout().toMillis() * 2;
+            for (int i = 0; i < answers.size(); i++) {
+                AgentConfig a = cfg.agents().agents().get(i);
+                String line;
+                try {
+                    line = answers.get(i).get(waitMs, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    failed++;
+                    line = "ERROR: " + e.getCause().getMessage();
+                } catch (TimeoutException e) {
+                    failed++;
+                    line = "ERROR: no answer within " + waitMs + " ms";
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException(CliException.FAILED, "interrupted");
+                }
+                System.out.printf("%-8s agent %s: %s%n", a.host(), a.endpoint(), line.replace('\n', ' '));
+            }
+            return failed;
         }
     }
 }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
         "Keys with no equivalent are listed on standard error with the reason. Passwords are not copied: the YAML "
                 + "refers to $${RINGMASTER_MONITOR_PASSWORD} and $${RINGMASTER_REPLICATION_PASSWORD}, to set in the "
                 + "environment, and reads the API token from $${RINGMASTER_API_TOKEN} (required when MMM's monitor "
-                + "listened beyond loopback, e.g. ip 0.0.0.0)."})
+                + "listened beyond loopback, e.g. ip 0.0.0.0) and the agents' token from $${RINGMASTER_AGENT_TOKEN}.",
+        "Role ips, cluster_interface, agent_port and mysql_rcscript become the agents: section (one agent per host, "
+                + "as MMM's mmm_agentd)."})
 final class ImportMmmCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "MMM files, read in order as if they were one.")
     List<Path> files;

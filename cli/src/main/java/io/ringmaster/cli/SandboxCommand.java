@@ -75,6 +75,8 @@ final class SandboxCommand implements Runnable {
         String binaries;
         @Option(names = "--json", description = "Print the sandbox as JSON.")
         boolean json;
+        @Option(names = "--no-agents", description = "Start no agents (by default one per host, on base port + 48 + i).")
+        boolean noAgents;
 
         @Override
         public Integer call() throws Exception {
@@ -92,7 +94,11 @@ final class SandboxCommand implements Runnable {
                 throw new CliException(2, (binaries == null ? "" : "--mariadb ") + e.getMessage());
             }
             long begin = System.nanoTime();
-            Sandbox sandbox = failures(() -> Sandbox.up(sandboxSpec, MariaDbBinaries.locate(choice)));
+            List<String> cli = noAgents ? null : selfCommand();
+            if (!noAgents && cli == null) {
+                System.err.println("sandbox: no agents: this CLI does not run from its jar (java -jar ringmaster.jar)");
+            }
+            Sandbox sandbox = failures(() -> Sandbox.up(sandboxSpec, MariaDbBinaries.locate(choice), cli));
             sandbox.detach();
             if (json) {
                 printJson(sandbox);
@@ -100,6 +106,18 @@ final class SandboxCommand implements Runnable {
                 printSummary(sandbox, (System.nanoTime() - begin) / 1_000_000);
             }
             return 0;
+        }
+
+        /** {@code [java, -jar, JAR]} of this running CLI, or null when it does not run from a jar. */
+        static List<String> selfCommand() {
+            String java = ProcessHandle.current().info().command().orElse(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            try {
+                Path jar = Path.of(SandboxCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                return jar.toString().endsWith(".jar") ? List.of(java, "-jar", jar.toString()) : null;
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                return null;
+            }
         }
 
         private static void printSummary(Sandbox sandbox, long millis) {
@@ -110,6 +128,14 @@ final class SandboxCommand implements Runnable {
                 String role = s.host().isMaster() ? "master" : "replica of " + s.host().master().orElseThrow();
                 System.out.printf("  %-5s %-16s 127.0.0.1:%d  pid %s%n", s.name(), role, s.port(),
                         s.pid().isPresent() ? Long.toString(s.pid().getAsLong()) : "-");
+            }
+            for (var a : sandbox.config().agents().agents()) {
+                System.out.printf("  agent of %-5s %s%n", a.host(), a.endpoint());
+            }
+            if (!sandbox.config().roleAddresses().isEmpty()) {
+                System.out.println("role addresses:    " + String.join(", ", sandbox.config().roles().stream()
+                        .filter(r -> !r.ips().isEmpty()).map(r -> r.name() + "(" + String.join(", ", r.ips()) + ")")
+                        .toList()) + " on lo");
             }
             Path config = sandbox.configFile();
             int firstPort = sandbox.servers().get(0).port();

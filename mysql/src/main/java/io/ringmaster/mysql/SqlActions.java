@@ -93,6 +93,17 @@ public final class SqlActions {
         }
     }
 
+    /**
+     * As {@link #killClientSessions(HostConfig, String)}, on a connection the caller opened and closes (the agent's,
+     * through the unix socket while the TCP port is blocked).
+     */
+    public int killClientSessions(Connection c, HostConfig host, String reason) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds());
+            return killClientSessions(host, st, reason);
+        }
+    }
+
     private int killClientSessions(HostConfig host, Statement st, String reason) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (ResultSet rs = st.executeQuery("SELECT ID FROM information_schema.PROCESSLIST "

@@ -88,6 +88,20 @@ public final class Sandbox implements AutoCloseable {
      * @throws SandboxException when the folder is not empty, a port is taken, or a step fails; one line
      */
     public static Sandbox up(SandboxSpec spec, MariaDbBinaries binaries) {
+        return up(spec, binaries, null);
+    }
+
+    /**
+     * As {@link #up(SandboxSpec, MariaDbBinaries)}, and with {@code agentCli} also an {@code agents:} section in
+     * {@code ringmaster.yml} (run as root: {@code interface: lo} and role addresses, writer
+     * 127.(bp&gt;&gt;8).(bp&amp;255).1, reader .2 and .3) and one agent process per host, started with
+     * {@code agentCli agent --config DIR/ringmaster.yml --host NAME} once replication runs. Without it (the
+     * in-process users such as the integration kit) the file and the sandbox are as before: no agents.
+     *
+     * @param agentCli the command that runs the Ringmaster CLI, e.g. {@code [java, -jar, ringmaster.jar]}; null
+     *                 for no agents
+     */
+    public static Sandbox up(SandboxSpec spec, MariaDbBinaries binaries, List<String> agentCli) {
         long begin = System.nanoTime();
         Path dir = spec.dir().toAbsolutePath().normalize();
         SandboxSpec absolute = new SandboxSpec(dir, spec.masters(), spec.replicasPerMaster(), spec.basePort(),
@@ -110,11 +124,14 @@ public final class Sandbox implements AutoCloseable {
         Sandbox sandbox = new Sandbox(dir, absolute, binaries, state);
         sandbox.own();
         try {
-            sandbox.writeConfigFile();
+            sandbox.writeConfigFile(agentCli);
             sandbox.createServers();
             sandbox.forEachServer("start", s -> sandbox.recordPid(s, s.start("new sandbox")));
             sandbox.bootstrap();
             sandbox.awaitReplication(REPLICATION_TIMEOUT);
+            if (agentCli != null) {
+                SandboxAgents.startAll(dir, sandbox.config(), agentCli);
+            }
         } catch (RuntimeException e) {
             LOG.warn("Sandbox in {} failed to come up; killing its servers: {}", dir, e.getMessage());
             sandbox.killAllQuietly("failed sandbox up");
@@ -275,6 +292,9 @@ public final class Sandbox implements AutoCloseable {
      */
     public void down(boolean removeData) {
         try {
+            if (SandboxAgents.present(dir)) {
+                SandboxAgents.stopAll(dir, config(), "sandbox down");
+            }
             forEachServer("stop", s -> {
                 s.stop("sandbox down");
                 recordPid(s, 0);
@@ -352,9 +372,9 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void writeConfigFile() {
+    private void writeConfigFile(List<String> agentCli) {
         try {
-            Files.writeString(configFile(), SandboxConfigFile.render(spec));
+            Files.writeString(configFile(), SandboxConfigFile.render(spec, agentCli, Platform.isRoot()));
         } catch (IOException e) {
             throw new SandboxException("cannot write " + configFile() + ": " + e.getMessage(), e);
         }
@@ -429,6 +449,13 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void killAllQuietly(String reason) {
+        if (SandboxAgents.present(dir)) {
+            try {
+                SandboxAgents.killAll(dir, config(), reason);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not kill the agents: {}", e.getMessage());
+            }
+        }
         for (SandboxServer s : servers()) {
             try {
                 s.kill(reason);

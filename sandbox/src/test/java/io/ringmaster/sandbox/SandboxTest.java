@@ -92,6 +92,29 @@ class SandboxTest {
     }
 
     @Test
+    void shouldWriteAnAgentsSectionWithRoleAddressesOnLoopback() {
+        SandboxSpec spec = SandboxSpec.of(tmp).withTopology(2, 1).withBasePort(31000);
+        String text = SandboxConfigFile.render(spec, java.util.List.of("/opt/my java/bin/java", "-jar", "/x/r.jar"),
+                true);
+        RingmasterConfig config = io.ringmaster.core.config.ConfigLoader.parse(text, "t", tmp, null, name -> null);
+        assertThat(config.role("writer").orElseThrow().ips()).containsExactly("127.121.24.1");
+        assertThat(config.role("reader").orElseThrow().ips()).containsExactly("127.121.24.2", "127.121.24.3");
+        assertThat(config.agents().lease()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(config.agents().access().hasToken()).isTrue();
+        var db3 = config.agents().agent("db3").orElseThrow();
+        assertThat(db3.port()).isEqualTo(31051);
+        assertThat(db3.networkInterface()).contains("lo");
+        assertThat(db3.socket()).contains(tmp.toAbsolutePath().resolve("db3").resolve("mariadbd.sock"));
+        assertThat(db3.stopCommand()).contains("'/opt/my java/bin/java' -jar /x/r.jar sandbox stop db3 --dir "
+                + tmp.toAbsolutePath());
+        String plain = SandboxConfigFile.render(spec, java.util.List.of("java"), false);
+        RingmasterConfig noRoot = io.ringmaster.core.config.ConfigLoader.parse(plain, "t", tmp, null, name -> null);
+        assertThat(noRoot.roleAddresses()).isEmpty();
+        assertThat(noRoot.agents().agent("db1").orElseThrow().networkInterface()).isEmpty();
+        assertThat(SandboxConfigFile.render(spec)).doesNotContain("agents:");
+    }
+
+    @Test
     void shouldWriteAConfigurationTheLoaderAccepts() {
         SandboxSpec spec = SandboxSpec.of(tmp).withTopology(3, 2).withBasePort(24040);
         RingmasterConfig config = io.ringmaster.core.config.ConfigLoader.parse(SandboxConfigFile.render(spec), "t",

@@ -4,8 +4,6 @@ import io.ringmaster.core.config.ApiAccess;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +27,9 @@ public final class ApiGuard {
     private final boolean loopback;
     private final String tokenField;
     private final String daemon;
-    private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_MS * 2_000_000);
-    private final AtomicInteger unlogged = new AtomicInteger();
+    /** Guarded by {@code this}: when the last refusal was logged (monotonic ns), and refusals not logged since. */
+    private long lastLogNanos = System.nanoTime() - LOG_EVERY_MS * 2_000_000;
+    private int unlogged;
 
     /**
      * A refused request.
@@ -99,17 +98,21 @@ public final class ApiGuard {
 
     /** Logs a refusal, rate-limited; never the token. */
     public void logRefusal(String method, String path, Object client, Refusal r) {
-        long now = System.nanoTime();
-        long last = lastLogNanos.get();
-        if (now - last >= LOG_EVERY_MS * 1_000_000 && lastLogNanos.compareAndSet(last, now)) {
-            int more = unlogged.getAndSet(0);
-            log.warn("API refused {} /api/v1/{} from {} with {}: {}{}", method, path, client, r.status(),
-                    r.status() == 401 ? "missing or wrong API token" : "no " + tokenField + " configured",
-                    more == 0 ? "" : " (" + more + " more refusals not logged in the last "
-                            + LOG_EVERY_MS / 1000 + " s)");
-        } else {
-            unlogged.incrementAndGet();
+        int more;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (now - lastLogNanos < LOG_EVERY_MS * 1_000_000) {
+                unlogged++;
+                return;
+            }
+            lastLogNanos = now;
+            more = unlogged;
+            unlogged = 0;
         }
+        log.warn("API refused {} /api/v1/{} from {} with {}: {}{}", method, path, client, r.status(),
+                r.status() == 401 ? "missing or wrong API token" : "no " + tokenField + " configured",
+                more == 0 ? "" : " (" + more + " more refusals not logged in the last "
+                        + LOG_EVERY_MS / 1000 + " s)");
     }
 
     private static String bearer(String header) {

@@ -23,8 +23,11 @@ import java.util.Set;
  * @param reader     addresses of balanced roles this host is told to hold; may be empty
  * @param receivedAt monotonic nanoseconds when the instruction arrived
  * @param length     how long the instruction lasts without renewal, positive
+ * @param writerRole true when this host holds the writer role (its server is writable), even with no writer
+ *                   addresses configured: a writer role that runs out fences the server all the same
  */
-public record AddressLease(Set<String> writer, Set<String> reader, long receivedAt, Duration length) {
+public record AddressLease(Set<String> writer, Set<String> reader, long receivedAt, Duration length,
+                           boolean writerRole) {
     /** The steps that bring a host's addresses in line; applied in order. */
     public sealed interface Step {
         /** The address concerned, or empty for {@link Fence}. */
@@ -54,6 +57,11 @@ public record AddressLease(Set<String> writer, Set<String> reader, long received
         }
     }
 
+    /** A lease whose writer role is held exactly when it lists writer addresses. */
+    public AddressLease(Set<String> writer, Set<String> reader, long receivedAt, Duration length) {
+        this(writer, reader, receivedAt, length, !writer.isEmpty());
+    }
+
     /** True while the instruction is younger than its length at {@code now} (monotonic nanoseconds). */
     public boolean valid(long now) {
         return now - receivedAt < length.toNanos();
@@ -81,7 +89,7 @@ public record AddressLease(Set<String> writer, Set<String> reader, long received
                         + " ms after the last instruction" : "no longer assigned to this host"));
             }
         }
-        if (!live && !writer.isEmpty() && !fenced) {
+        if (!live && (writerRole || !writer.isEmpty()) && !fenced) {
             out.add(new Fence("the writer lease ran out " + ageMillis(now) + " ms after the last instruction"));
         }
         for (String a : wanted) {

@@ -55,4 +55,14 @@ class AddressLeaseTest {
         assertThatThrownBy(() -> new AddressLease(Set.of(), Set.of(), 0, Duration.ZERO))
                 .hasMessageContaining("positive");
     }
+
+    @Test
+    void shouldFenceAWriterRoleWithoutAddressesWhenItsLeaseRunsOut() {
+        AddressLease bare = new AddressLease(Set.of(), Set.of(), 0, Duration.ofSeconds(1), true);
+        assertThat(bare.steps(Set.of(), false, S / 2)).isEmpty();
+        assertThat(bare.steps(Set.of(), false, 2 * S)).singleElement().isInstanceOf(AddressLease.Fence.class);
+        assertThat(bare.steps(Set.of(), true, 2 * S)).isEmpty();
+        AddressLease notWriter = new AddressLease(Set.of(), Set.of("10.0.0.51"), 0, Duration.ofSeconds(1), false);
+        assertThat(notWriter.steps(Set.of("10.0.0.51"), false, 2 * S)).isEmpty();
+    }
 }

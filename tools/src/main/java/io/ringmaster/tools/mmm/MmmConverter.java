@@ -59,8 +59,19 @@ final class MmmConverter {
     record Host(String name, Section section, Map<String, Entry> entries, String address, int port,
                 boolean isMaster, String master) {}
 
-    /** A role as it will be written; {@code prefer} may be null. */
-    record Role(String name, String mode, List<String> hosts, String prefer) {}
+    /** A role as it will be written; {@code prefer} may be null; {@code ips} may be empty. */
+    record Role(String name, String mode, List<String> hosts, String prefer, List<String> ips) {}
+
+    /**
+     * A host's agent as it will be written under {@code agents.hosts}; {@code port} 0 for the default,
+     * {@code networkInterface} and {@code rcScript} may be null.
+     */
+    record AgentEntry(String host, int port, String networkInterface, String rcScript) {}
+
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private final List<AgentEntry> agents = new ArrayList<>();
+    private static final int DEFAULT_AGENT_PORT = io.ringmaster.core.config.AgentConfig.DEFAULT_PORT;
 
     /** An account as written in YAML (user and password already as scalars; password may be null). */
     record Credential(String user, String password) {}
@@ -90,6 +101,7 @@ final class MmmConverter {
         replicaMasters();
         monitorUser = credential("monitor", MONITOR_USER_VAR, MONITOR_PASSWORD_VAR);
         replicationUser = credential("replication", REPLICATION_USER_VAR, REPLICATION_PASSWORD_VAR);
+        agents();
         MmmMonitor.map(doc, this, monitorOut);
         MmmChecks.map(doc, this, monitorOut);
         unmappedKeys();
@@ -97,7 +109,8 @@ final class MmmConverter {
         List<String> order = doc.files;
         List<MmmNote> sorted = new ArrayList<>(notes);
         sorted.sort(Comparator.comparingInt((MmmNote n) -> order.indexOf(n.file())).thenComparingInt(MmmNote::line));
-        String yaml = RingmasterYaml.render(doc.files, cluster, monitorOut, monitorUser, replicationUser, hosts, roles);
+        String yaml = RingmasterYaml.render(doc.files, cluster, monitorOut, monitorUser, replicationUser, hosts, roles,
+                agents, allLoopback());
         return new MmmConversion(yaml, sorted, secrets, doc.files);
     }
 
@@ -245,11 +258,7 @@ final class MmmConverter {
             if (prefer != null && !members.contains(prefer)) {
                 throw error(preferEntry, "prefer '" + prefer + "' is not one of the role's hosts");
             }
-            Entry ips = s.get("ips");
-            if (ips != null) {
-                unmapped("role", ips, "Ringmaster manages no virtual IPs; the role's addresses were "
-                        + String.join(", ", split(ips.value())));
-            }
+            List<String> ips = ips(s.get("ips"), kind);
             if (kind.equals("exclusive")) {
                 if (writer == null) {
                     writer = s.name;
@@ -275,12 +284,83 @@ final class MmmConverter {
             } else if (s.name.equals(writer)) {
                 throw error(mode, "active_master_role " + writer + " is a balanced role; it must be exclusive");
             }
-            roles.add(new Role(s.name, kind, members, prefer));
+            roles.add(new Role(s.name, kind, members, prefer, ips));
         }
         if (all.isEmpty()) {
             note(firstFile(), 0, "roles", Kind.NOTE, "no <role> section: Ringmaster's default roles apply (writer "
                     + "on the masters, reader on every host)");
         }
+    }
+
+    /** A role's {@code ips}: IPv4 addresses; an exclusive role keeps its first (Ringmaster gives it one). */
+    private List<String> ips(Entry entry, String kind) {
+        if (entry == null) {
+            return List.of();
+        }
+        List<String> ips = split(entry.value());
+        Set<String> seen = new HashSet<>();
+        for (String ip : ips) {
+            if (!IPV4.matcher(ip).matches()) {
+                throw error(entry, "'" + ip + "' is not an IPv4 address");
+            }
+            if (!seen.add(ip)) {
+                throw error(entry, "address " + ip + " is listed twice");
+            }
+            if (hosts.stream().anyMatch(h -> h.address().equals(ip))) {
+                throw error(entry, "address " + ip + " is a host's own address, not a role address");
+            }
+        }
+        if (kind.equals("exclusive") && ips.size() > 1) {
+            unmapped("role", entry, "an exclusive role has one address in Ringmaster: kept " + ips.get(0)
+                    + ", left out " + String.join(", ", ips.subList(1, ips.size())));
+            return List.of(ips.get(0));
+        }
+        note(entry, "roles[].ips", Kind.NOTE, "the agents put " + String.join(", ", ips) + " on the role's holders, "
+                + "as MMM's agents did, on a lease from the monitor");
+        return ips;
+    }
+
+    // ---- agents ------------------------------------------------------------------------------------------------
+
+    /**
+     * One agent per host, as MMM ran {@code mmm_agentd} on each: {@code agent_port}, {@code cluster_interface} and
+     * {@code mysql_rcscript} (stop and start of the server, for clone) map to {@code agents.hosts[]}.
+     */
+    private void agents() {
+        Set<String> agentEndpoints = new HashSet<>();
+        boolean roleIps = roles.stream().anyMatch(r -> !r.ips().isEmpty());
+        for (Host h : hosts) {
+            Entry port = h.entries().get("agent_port");
+            Entry iface = h.entries().get("cluster_interface");
+            Entry rc = h.entries().get("mysql_rcscript");
+            boolean holdsIps = roles.stream().anyMatch(r -> !r.ips().isEmpty() && r.hosts().contains(h.name()));
+            if (holdsIps && iface == null) {
+                throw new MmmConfigException(h.section().file, h.section().line, h.section().tag() + " has no "
+                        + "cluster_interface, which its agent needs to put the role addresses on");
+            }
+            int p = port == null ? 0 : integer(port, 1, 65535);
+            int effective = p == 0 ? DEFAULT_AGENT_PORT : p;
+            while (!agentEndpoints.add(h.address() + ":" + effective)) {
+                effective++; // hosts on one address (a test setup): each agent needs a port of its own
+            }
+            if (effective != (p == 0 ? DEFAULT_AGENT_PORT : p)) {
+                note(h.section().file, h.section().line, h.name(), Kind.NOTE, "another host's agent already uses "
+                        + h.address() + ":" + (p == 0 ? DEFAULT_AGENT_PORT : p) + ": this host's agent gets port "
+                        + effective);
+                p = effective;
+            }
+            agents.add(new AgentEntry(h.name(), p, iface == null ? null : iface.value(),
+                    rc == null ? null : rc.value()));
+        }
+        note(firstFile(), 0, "agents", Kind.NOTE, "one agent per host, as MMM's mmm_agentd: run 'ringmaster agent "
+                + "--config FILE --host NAME' on each (the monitor waits for the old writer's agent before it promotes "
+                + "another host, or for its lease to run out)" + (roleIps ? "" : "; no role has ips, so the agents "
+                + "only fence and clone"));
+    }
+
+    /** True when every host's address is loopback (then the agents need no token). */
+    private boolean allLoopback() {
+        return hosts.stream().allMatch(h -> io.ringmaster.core.config.ApiAccess.isLoopback(h.address()));
     }
 
     private List<String> members(Entry hostsEntry) {

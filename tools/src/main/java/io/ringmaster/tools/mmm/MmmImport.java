@@ -70,6 +70,7 @@ public final class MmmImport {
         try {
             ConfigLoader.parse(c.yaml(), first + " (converted)", first.getParent(), null,
                     c.env(name -> name.equals(MmmMonitor.API_TOKEN_VAR) ? "placeholder-api-token-0123456789"
+                            : name.equals(RingmasterYaml.AGENT_TOKEN_VAR) ? "placeholder-agent-token-0123456789"
                             : GENERATED_VARS.contains(name) ? "placeholder" : null));
         } catch (ConfigException e) {
             throw new MmmConfigException(files.get(0).toString(), 0, "the converted configuration does not load: "

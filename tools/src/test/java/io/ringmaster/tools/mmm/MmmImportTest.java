@@ -37,7 +37,8 @@ class MmmImportTest {
     /** Loads the YAML as the monitor would: passwords from memory, nothing from the real environment. */
     private RingmasterConfig load(MmmConversion c) {
         return ConfigLoader.parse(c.yaml(), "converted", dir, null, c.env(Map.of(
-                "RINGMASTER_MONITOR_USER", "mon", "RINGMASTER_MONITOR_PASSWORD", "pw")::get));
+                "RINGMASTER_MONITOR_USER", "mon", "RINGMASTER_MONITOR_PASSWORD", "pw",
+                "RINGMASTER_AGENT_TOKEN", "agent-token-0123456789abcdef")::get));
     }
 
     private static List<String> lines(MmmConversion c) {
@@ -55,8 +56,15 @@ class MmmImportTest {
                 new HostConfig("db2", "192.168.0.32", 3306, HostMode.MASTER, Optional.empty()),
                 new HostConfig("db3", "192.168.0.33", 3306, HostMode.REPLICA, Optional.of("db1")));
         assertThat(cfg.roles()).containsExactly(
-                new RoleConfig("writer", RoleKind.EXCLUSIVE, List.of("db1", "db2"), Optional.empty()),
-                new RoleConfig("reader", RoleKind.BALANCED, List.of("db1", "db2", "db3"), Optional.empty()));
+                new RoleConfig("writer", RoleKind.EXCLUSIVE, List.of("db1", "db2"), Optional.empty(),
+                        List.of("192.168.0.50")),
+                new RoleConfig("reader", RoleKind.BALANCED, List.of("db1", "db2", "db3"), Optional.empty(),
+                        List.of("192.168.0.51", "192.168.0.52", "192.168.0.53")));
+        // one agent per host, as MMM's mmm_agentd, on MMM's agent port, with the cluster_interface of the template
+        assertThat(cfg.agents().agents()).extracting(a -> a.host() + " " + a.endpoint() + " "
+                + a.networkInterface().orElse("-")).containsExactly("db1 192.168.0.31:9989 eth0",
+                "db2 192.168.0.32:9989 eth0", "db3 192.168.0.33:9989 eth0");
+        assertThat(c.yaml()).contains("  token: \"${RINGMASTER_AGENT_TOKEN}\"\n");
         assertThat(cfg.monitorUser().user()).isEqualTo("mmm_monitor");
         assertThat(cfg.monitorUser().password().reveal()).isEqualTo(MONITOR_PASSWORD);
         assertThat(cfg.replicationUser().user()).isEqualTo("replication");
@@ -99,16 +107,14 @@ class MmmImportTest {
         MmmConversion c = convert(mon);
 
         List<String> unmapped = c.notes(MmmNote.Kind.UNMAPPED).stream().map(MmmNote::toString).toList();
+        assertThat(unmapped).noneMatch(n -> n.contains("cluster_interface") || n.contains(": ips:"));
+        assertThat(lines(c)).contains(common + ":42: roles[].ips: note: the agents put 192.168.0.51, 192.168.0.52, "
+                + "192.168.0.53 on the role's holders, as MMM's agents did, on a lease from the monitor");
         assertThat(unmapped).contains(
-                common + ":4: cluster_interface: unmapped: Ringmaster manages no virtual IPs, so there is no interface "
-                        + "to put them on",
-                common + ":36: ips: unmapped: Ringmaster manages no virtual IPs; the role's addresses were "
-                        + "192.168.0.50",
-                common + ":42: ips: unmapped: Ringmaster manages no virtual IPs; the role's addresses were "
-                        + "192.168.0.51, 192.168.0.52, 192.168.0.53",
                 common + ":19: peer: unmapped: Ringmaster's masters replicate from every other master; no peer is "
                         + "named (set in 2 places)");
-        assertThat(unmapped).anyMatch(n -> n.startsWith(common + ":12: agent_user: unmapped: Ringmaster runs no agent"));
+        assertThat(unmapped).anyMatch(n -> n.startsWith(common + ":12: agent_user: unmapped: Ringmaster's agent works "
+                + "on its server with credentials.monitor"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(common + ":13: agent_password: unmapped:"));
         assertThat(unmapped).anyMatch(n -> n.startsWith(mon + ":8: ping_ips: unmapped:")
                 && n.contains("MMM pinged 192.168.0.1, 192.168.0.2, 192.168.0.3") && n.contains("address:port"));
@@ -177,7 +183,7 @@ class MmmImportTest {
         String token = "a-long-random-api-token-0123456789";
         RingmasterConfig cfg = ConfigLoader.parse(c.yaml(), "converted", dir, null, c.env(Map.of(
                 "RINGMASTER_MONITOR_USER", "mon", "RINGMASTER_MONITOR_PASSWORD", "pw",
-                "RINGMASTER_API_TOKEN", token)::get));
+                "RINGMASTER_API_TOKEN", token, "RINGMASTER_AGENT_TOKEN", "agent-token-0123456789abcdef")::get));
 
         // MMM's monitor on every interface: the API needs a token, read from the environment, with a warning
         assertThat(cfg.monitor().api().accepts(token)).isTrue();

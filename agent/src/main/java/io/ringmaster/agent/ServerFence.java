@@ -1,0 +1,207 @@
+package io.ringmaster.agent;
+
+import io.ringmaster.core.config.AgentConfig;
+import io.ringmaster.core.config.Credentials;
+import io.ringmaster.core.config.HostConfig;
+import io.ringmaster.mysql.Connections;
+import io.ringmaster.mysql.SqlActions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's fence of its own server, as {@link AddressKeeper.Fencer}: {@link #fence} blocks client access to
+ * the server's port ({@link PortBlock}) and returns at once; a background thread then sets read_only=ON and kills
+ * client sessions (sessions killed first, then {@link SqlActions#fence(Connection, HostConfig, String)}: read_only
+ * waits for statements in flight) through the server's unix socket
+ * (TCP when no socket is configured), retrying with bounded timeouts until it works (a frozen server answers only
+ * once thawed), and lifts the block after it. {@link #standDown} (the host holds the writer role again) cancels a
+ * pending fence and lifts the block. Thread-safe.
+ */
+public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerFence.class);
+    /** Bound on connecting and on each statement of one fence attempt. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1500);
+    private static final long RETRY_PAUSE_MS = 200;
+
+    private final HostConfig host;
+    private final Optional<Path> socket;
+    private final Credentials account;
+    private final SqlActions sql;
+    private final PortBlock block;
+    private Thread worker;
+    private long generation;
+    private boolean pending;
+    private boolean fenced;
+    private String problem = "";
+
+    /**
+     * @param host    the local server
+     * @param agent   its agent's section (socket)
+     * @param account the monitor's account ({@code credentials.monitor})
+     * @param sql     the actions, with the replication account (its sessions are not killed)
+     * @param block   the port block
+     */
+    public ServerFence(HostConfig host, AgentConfig agent, Credentials account, SqlActions sql, PortBlock block) {
+        this.host = host;
+        this.socket = agent.socket();
+        this.account = account;
+        this.sql = sql;
+        this.block = block;
+    }
+
+    /** Blocks the port, then fences in the background; returns without waiting for the server. */
+    @Override
+    public synchronized void fence(String reason) throws InterruptedException {
+        block.block(reason);
+        if (pending) {
+            return;
+        }
+        pending = true;
+        fenced = false;
+        long gen = ++generation;
+        worker = new Thread(() -> run(gen, reason), "agent-fence-" + host.name());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * The host holds the writer role again (or the agent releases everything): a pending fence is cancelled and the
+     * block lifted.
+     */
+    public void standDown(String reason) throws InterruptedException {
+        Thread w;
+        boolean wasPending;
+        synchronized (this) {
+            wasPending = pending;
+            generation++;
+            if (pending) {
+                log.info("{}: pending fence cancelled ({})", host.name(), reason);
+            }
+            pending = false;
+            w = worker;
+            worker = null;
+        }
+        if (w != null) {
+            w.interrupt();
+        }
+        if (wasPending || block.blocked()) {
+            block.unblock(reason);
+        }
+    }
+
+    /** True while a fence is being retried. */
+    public synchronized boolean pending() {
+        return pending;
+    }
+
+    /** True when the last fence landed (read_only=ON, sessions killed) and no new role came since. */
+    public synchronized boolean fenced() {
+        return fenced;
+    }
+
+    /** The last failed attempt (one line), or empty. */
+    public synchronized String problem() {
+        return problem;
+    }
+
+    /** The port block. */
+    public PortBlock block() {
+        return block;
+    }
+
+    private void run(long gen, String reason) {
+        int attempts = 0;
+        long begin = System.nanoTime();
+        while (current(gen)) {
+            attempts++;
+            try (Connection c = open()) {
+                if (!current(gen)) {
+                    return;
+                }
+                // sessions first: SET GLOBAL read_only waits for a client's statement in flight, and a thawed
+                // server's clients are stuck behind the block; no new client reaches the port meanwhile
+                int killed = sql.killClientSessions(c, host, reason);
+                killed += sql.fence(c, host, reason);
+                long ms = (System.nanoTime() - begin) / 1_000_000;
+                log.warn("{}: fenced through {} after {} attempt(s) in {} ms: read_only=ON, {} client session(s) "
+                        + "killed ({})", host.name(), socket.map(p -> "socket " + p).orElse("TCP"), attempts, ms,
+                        killed, reason);
+                synchronized (this) {
+                    if (gen != generation) {
+                        return;
+                    }
+                    pending = false;
+                    fenced = true;
+                    problem = "";
+                    worker = null;
+                }
+                try {
+                    block.unblock("the server is fenced");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            } catch (SQLException e) {
+                String line = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                synchronized (this) {
+                    problem = "fence attempt " + attempts + ": " + line;
+                }
+                if (attempts == 1 || attempts % 25 == 0) {
+                    log.warn("{}: fence not done yet, retrying: {}", host.name(), line);
+                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private synchronized boolean current(long gen) {
+        return gen == generation && pending;
+    }
+
+    /**
+     * Opens and closes one connection (agent start), so that the driver and its native socket code are loaded
+     * before the first fence needs them; a failure is only logged at debug level.
+     */
+    void warmUp() {
+        try (Connection c = open()) {
+            log.debug("{}: fence path checked: {}", host.name(), socket.map(p -> "socket " + p).orElse("TCP"));
+        } catch (SQLException | RuntimeException e) {
+            log.info("{}: the local server does not answer the agent yet ({}); fencing retries when needed",
+                    host.name(), e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A connection to the local server through its socket (or TCP), bounded by {@link #ATTEMPT_TIMEOUT}. */
+    Connection open() throws SQLException {
+        if (socket.isEmpty()) {
+            return Connections.open(host.address(), host.port(), account, ATTEMPT_TIMEOUT);
+        }
+        Properties props = new Properties();
+        props.setProperty("user", account.user());
+        if (!account.password().isEmpty()) {
+            props.setProperty("password", account.password().reveal());
+        }
+        String ms = Long.toString(ATTEMPT_TIMEOUT.toMillis());
+        props.setProperty("connectTimeout", ms);
+        props.setProperty("socketTimeout", ms);
+        props.setProperty("localSocket", socket.get().toString());
+        return DriverManager.getConnection("jdbc:mariadb://localhost/", props);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        standDown("the agent stops");
+        block.unblock("the agent stops");
+    }
+}
