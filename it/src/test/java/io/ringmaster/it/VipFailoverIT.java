@@ -38,7 +38,7 @@ class VipFailoverIT {
     @Test
     void shouldMoveTheWriterAddressWithTheWriterAndNeverShowItOnTwoHosts(@TempDir Path dir) throws Exception {
         assumeRoot();
-        try (Cluster c = Cluster.up(dir, 32100, 1).startMonitor(); VipWatch vips = new VipWatch(c.config)) {
+        try (Cluster c = Cluster.upWithAgents(dir, 32100, 1).startMonitor(); VipWatch vips = new VipWatch(c.config)) {
             String wip = writerIp(c);
             List<String> readerIps = c.config.role("reader").orElseThrow().ips();
             await().atMost(Duration.ofSeconds(15)).until(() -> vips.holders(wip).equals(List.of("db1"))
@@ -112,7 +112,7 @@ class VipFailoverIT {
     @Test
     void shouldAcknowledgeNoDirectWriteOnTheThawedOldWriter(@TempDir Path dir) throws Exception {
         assumeRoot();
-        try (Cluster c = Cluster.up(dir, 32200, 1).startMonitor()) {
+        try (Cluster c = Cluster.upWithAgents(dir, 32200, 1).startMonitor()) {
             HostConfig db1 = c.host("db1");
             c.sql.exec(db1, "CREATE DATABASE drill", "CREATE TABLE drill.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                     + "at BIGINT)", "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'app-pw'",
