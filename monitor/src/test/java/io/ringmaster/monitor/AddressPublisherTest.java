@@ -170,7 +170,7 @@ class AddressPublisherTest {
         assertThat(out.confirmed()).isTrue();
         assertThat(out.detail()).isEqualTo("agent of db1 confirmed: writer address removed, port blocked, "
                 + "fence pending");
-        assertThat(db1.posts.get(db1.posts.size() - 1).path("fence").asBoolean()).isTrue();
+        assertThat(db1.posts).as("a renewal may follow it").anyMatch(p -> p.path("fence").asBoolean());
         assertThat(db1.held).doesNotContain("10.9.9.1");
     }
 
