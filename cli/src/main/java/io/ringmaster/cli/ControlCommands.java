@@ -33,9 +33,7 @@ final class ControlCommands {
             b.append("# --- Monitor is in PASSIVE MODE: it changes nothing until set-active ---\n");
         }
         for (JsonNode h : s.path("hosts")) {
-            List<String> roles = new ArrayList<>();
-            h.path("roles").forEach(r -> roles.add(r.asText()));
-            roles.sort(String::compareTo);
+            List<String> roles = ShowFormat.roles(h, ""); // reader(127.0.x.2), writer(127.0.x.1); plain without
             b.append("  ").append(h.path("name").asText()).append('(').append(h.path("address").asText()).append(") ")
                     .append(h.path("mode").asText()).append('/').append(h.path("state").asText())
                     .append(". Roles: ").append(String.join(", ", roles));

@@ -25,11 +25,11 @@ final class ShowFormat {
      * MMM 2.2's {@code mmm_control show}: the PASSIVE header, then one line per host sorted by name,
      * {@code "  db1(192.168.0.31) master/ONLINE. Roles: reader(192.168.0.51), writer(192.168.0.50)"}, with MMM's
      * {@code master}/{@code slave} and the host's configured address without port (MMM's {@code ip}), roles sorted
-     * by name then address, then MMM's lines about preferred hosts. A role is written {@code name(address)}; a role
-     * without an address (no role addresses configured) is written {@code name()}, as MMM's
+     * by name then address, then MMM's lines about preferred hosts. A role is written {@code name(address)}, once per
+     * address the host holds (MMM's role instances); a role without an address is written {@code name()}, as MMM's
      * {@code Role::to_string} ({@code sprintf('%s(%s)', name, ip)}) writes a role whose ip is empty.
      *
-     * @param status the show view; a host's {@code roleAddresses} object ({@code {"reader": "192.168.0.51"}}) is
+     * @param status the show view; a host's {@code roleAddresses} object ({@code {"reader": ["192.168.0.51"]}}) is
      *               used when present
      * @param config the configuration the CLI loaded (host addresses, role preferences)
      * @return the lines, each ending in a newline; never null
@@ -46,12 +46,8 @@ final class ShowFormat {
         byName.forEach((name, h) -> {
             String ip = config.findHost(name).map(HostConfig::address).orElse(h.path("address").asText());
             String mode = "replica".equals(h.path("mode").asText()) ? "slave" : h.path("mode").asText();
-            List<String> roles = new ArrayList<>();
-            for (JsonNode r : h.path("roles")) {
-                roles.add(r.asText() + "(" + h.path("roleAddresses").path(r.asText()).asText("") + ")");
-                holders.putIfAbsent(r.asText(), name);
-            }
-            roles.sort(String::compareTo);
+            List<String> roles = roles(h, "()");
+            h.path("roles").forEach(r -> holders.putIfAbsent(r.asText(), name));
             b.append(String.format(Locale.ROOT, "  %s(%s) %s/%s. Roles: %s%n", name, ip, mode,
                     h.path("state").asText(), String.join(", ", roles)));
         });
@@ -74,6 +70,33 @@ final class ShowFormat {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * A host's roles as {@code role(address)}, one per role address it holds (a balanced role may hold several),
+     * sorted by name then address; a role it holds without an address is written {@code role + bare}.
+     *
+     * @param h    a host of the show view: {@code roles}, and {@code roleAddresses} ({@code {role: [ip...]}}, or one
+     *             string per role) when present
+     * @param bare what follows the name of a role without an address: {@code "()"} as MMM, or {@code ""}
+     */
+    static List<String> roles(JsonNode h, String bare) {
+        List<String> roles = new ArrayList<>();
+        for (JsonNode r : h.path("roles")) {
+            JsonNode ips = h.path("roleAddresses").path(r.asText());
+            List<String> held = new ArrayList<>();
+            if (ips.isArray()) {
+                ips.forEach(ip -> held.add(ip.asText()));
+            } else if (ips.isTextual() && !ips.asText().isEmpty()) {
+                held.add(ips.asText());
+            }
+            if (held.isEmpty()) {
+                roles.add(r.asText() + bare);
+            }
+            held.forEach(ip -> roles.add(r.asText() + "(" + ip + ")"));
+        }
+        roles.sort(String::compareTo);
+        return roles;
     }
 
     /**

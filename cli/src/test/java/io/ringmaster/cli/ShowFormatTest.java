@@ -56,6 +56,24 @@ class ShowFormatTest {
     }
 
     @Test
+    void shouldWriteOneRoleInstancePerAddressAsTheMonitorListsThem() throws Exception {
+        JsonNode s = status("ACTIVE", """
+                {"name": "db1", "address": "127.0.0.1:32001", "mode": "master", "state": "ONLINE",
+                 "roles": ["writer", "reader"], "roleAddresses": {"writer": ["127.0.125.1"],
+                 "reader": ["127.0.125.3", "127.0.125.2"]}},
+                {"name": "db2", "address": "127.0.0.1:32002", "mode": "master", "state": "ONLINE",
+                 "roles": ["reader"]}""");
+
+        assertThat(ShowFormat.mmm(s, config(""))).isEqualTo("""
+                  db1(192.168.0.31) master/ONLINE. Roles: reader(127.0.125.2), reader(127.0.125.3), writer(127.0.125.1)
+                  db2(192.168.0.32) master/ONLINE. Roles: reader()
+                """);
+        assertThat(ControlCommands.formatShow(s)).contains(
+                "  db1(127.0.0.1:32001) master/ONLINE. Roles: reader(127.0.125.2), reader(127.0.125.3), "
+                        + "writer(127.0.125.1)\n", "  db2(127.0.0.1:32002) master/ONLINE. Roles: reader\n");
+    }
+
+    @Test
     void shouldSortHostsSaySlaveAndWriteRolesWithoutAddressesAsEmptyBrackets() throws Exception {
         assertThat(ShowFormat.mmm(status("ACTIVE", HOSTS), config(""))).isEqualTo("""
                   db1(192.168.0.31) master/ONLINE. Roles: reader(), writer()

@@ -50,6 +50,17 @@ final class Cluster implements AutoCloseable {
                 .withTopology(2, replicas).withExtraConfig(extraConfig)));
     }
 
+    /**
+     * Brings up 2 masters with {@code replicas} replicas each and one real agent per host (the CLI jar's
+     * {@code ringmaster agent}); run as root, the sandbox also gives the roles loopback addresses.
+     */
+    static Cluster upWithAgents(Path dir, int basePort, int replicas) {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        return new Cluster(Sandbox.up(SandboxSpec.of(dir.resolve("sandbox")).withBasePort(basePort)
+                .withTopology(2, replicas), io.ringmaster.sandbox.MariaDbBinaries.locate(),
+                List.of(java, "-jar", MonitorProcess.jar().toString())));
+    }
+
     /** Brings up a ring of {@code masters} masters with {@code replicas} replicas each. */
     static Cluster ring(Path dir, int basePort, int masters, int replicas) {
         return new Cluster(Sandbox.up(SandboxSpec.of(dir.resolve("sandbox")).withBasePort(basePort)

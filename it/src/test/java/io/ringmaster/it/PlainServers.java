@@ -37,10 +37,13 @@ final class PlainServers implements AutoCloseable {
     final Map<String, SandboxServer> servers = new LinkedHashMap<>();
     final Path configFile;
     final RingmasterConfig config;
+    /** The hosts' namespaces, or null when every server runs here on 127.0.0.1. */
+    final HostNetworks net;
 
-    private PlainServers(Path configFile, RingmasterConfig config) {
+    private PlainServers(Path configFile, RingmasterConfig config, HostNetworks net) {
         this.configFile = configFile;
         this.config = config;
+        this.net = net;
     }
 
     /**
@@ -49,6 +52,18 @@ final class PlainServers implements AutoCloseable {
      * @param basePort the test class's base port; the monitor API would use basePort+88
      */
     static PlainServers start(Path dir, int basePort, int masters) throws Exception {
+        return start(dir, basePort, masters, null, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, each server optionally inside its own network namespace: host N (db1.., then
+     * r1) in {@code net}'s namespace N, listening on its address there, port 3306 (root reaches it through its unix
+     * socket); {@code yamlEdit} may add to the {@code ringmaster.yml} written (agents, role addresses).
+     *
+     * @param net the namespaces (at least masters + 1), or null for 127.0.0.1 and basePort+N
+     */
+    static PlainServers start(Path dir, int basePort, int masters, HostNetworks net,
+                              java.util.function.UnaryOperator<String> yamlEdit) throws Exception {
         MariaDbBinaries binaries = MariaDbBinaries.locate();
         Path template = dir.resolve("template");
         SandboxServer.createTemplate(binaries, template);
@@ -58,17 +73,21 @@ final class PlainServers implements AutoCloseable {
         }
         hosts.add(new SandboxHost("r1", masters + 1, basePort + masters + 1, HostMode.REPLICA, Optional.of("db1"), 0));
         Path cfg = dir.resolve("ringmaster.yml");
-        Files.writeString(cfg, yaml(hosts, basePort));
-        PlainServers p = new PlainServers(cfg, ConfigLoader.load(cfg));
+        Files.writeString(cfg, yamlEdit.apply(yaml(hosts, basePort, net)));
+        PlainServers p = new PlainServers(cfg, ConfigLoader.load(cfg), net);
         try {
             for (SandboxHost h : hosts) {
                 SandboxServer s = new SandboxServer(h, new ServerLayout(dir.resolve(h.name())), binaries);
                 s.createDataDir(template);
-                Files.writeString(s.layout().configFile(), myCnf(h, s.layout()));
+                Files.writeString(s.layout().configFile(), myCnf(h, s.layout(), net));
                 p.servers.put(h.name(), s);
             }
             for (SandboxServer s : p.servers.values()) {
-                s.start("plain server for a test");
+                if (net == null) {
+                    s.start("plain server for a test");
+                } else {
+                    p.startInNamespace(s, binaries);
+                }
             }
         } catch (Exception | Error e) {
             p.close();
@@ -78,8 +97,9 @@ final class PlainServers implements AutoCloseable {
     }
 
     /** A DBA's my.cnf: replication ready, nothing Ringmaster would set itself. */
-    private static String myCnf(SandboxHost h, ServerLayout l) {
-        return String.join("\n", "[mariadbd]", "port=" + h.port(), "bind_address=127.0.0.1", "socket=" + l.socket(),
+    private static String myCnf(SandboxHost h, ServerLayout l, HostNetworks net) {
+        return String.join("\n", "[mariadbd]", "port=" + (net == null ? h.port() : 3306),
+                "bind_address=" + (net == null ? "127.0.0.1" : "0.0.0.0") /* the role address too */, "socket=" + l.socket(),
                 "pid_file=" + l.pidFile(), "datadir=" + l.dataDir(), "log_error=" + l.errorLog(),
                 "skip_name_resolve=ON", "server_id=" + (100 + h.index()), "gtid_domain_id=" + (10 + h.index()),
                 "log_bin=" + h.name() + "-bin", "relay_log=" + h.name() + "-relay-bin", "log_slave_updates=ON",
@@ -88,7 +108,7 @@ final class PlainServers implements AutoCloseable {
                 "performance_schema=OFF", "max_connections=100") + "\n";
     }
 
-    private static String yaml(List<SandboxHost> hosts, int basePort) {
+    private static String yaml(List<SandboxHost> hosts, int basePort, HostNetworks net) {
         List<String> l = new ArrayList<>();
         l.add("cluster: plain");
         l.add("monitor:");
@@ -102,7 +122,8 @@ final class PlainServers implements AutoCloseable {
         l.add("  replication: {user: " + REPL_USER + ", password: \"" + REPL_PASSWORD + "\"}");
         l.add("hosts:");
         for (SandboxHost h : hosts) {
-            l.add("  - {name: " + h.name() + ", address: 127.0.0.1, port: " + h.port() + ", mode: "
+            l.add("  - {name: " + h.name() + ", address: " + (net == null ? "127.0.0.1" : net.address(h.index()))
+                    + ", port: " + (net == null ? h.port() : 3306) + ", mode: "
                     + h.mode().label() + h.master().map(m -> ", master: " + m).orElse("") + "}");
         }
         String masters = String.join(", ", hosts.stream().filter(SandboxHost::isMaster).map(SandboxHost::name).toList());
@@ -125,9 +146,51 @@ final class PlainServers implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server inside its host's namespace ({@code ip netns exec NS mariadbd --defaults-file=...}) and waits
+     * (at most 60 s) until root logs in through its unix socket.
+     */
+    private void startInNamespace(SandboxServer s, MariaDbBinaries binaries) throws Exception {
+        List<String> cmd = new ArrayList<>(net.inNamespace(s.host().index()));
+        cmd.addAll(List.of(binaries.mariadbd().toString(), "--defaults-file=" + s.layout().configFile(),
+                "--user=root"));
+        new ProcessBuilder(cmd).directory(s.layout().dir().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(s.layout().consoleLog().toFile()))
+                .redirectErrorStream(true).start();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try (Connection c = connect(s.name())) {
+                if (c.isValid(1)) {
+                    return;
+                }
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException(s.name() + " did not start in namespace "
+                            + net.namespace(s.host().index()) + " within 60 s (see " + s.layout().errorLog() + ")", e);
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** A root connection: 127.0.0.1, or the unix socket when the server runs in a namespace. */
+    Connection connect(String host) throws java.sql.SQLException {
+        SandboxServer s = servers.get(host);
+        if (net == null) {
+            return s.connect(Duration.ofSeconds(10));
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", "root");
+        props.setProperty("localSocket", s.layout().socket().toString());
+        props.setProperty("connectTimeout", "5000");
+        props.setProperty("socketTimeout", "10000");
+        return java.sql.DriverManager.getConnection("jdbc:mariadb://localhost/", props);
+    }
+
     /** Runs statements as root on one server. */
     void root(String host, String... sql) throws Exception {
-        try (Connection c = servers.get(host).connect(Duration.ofSeconds(10)); Statement st = c.createStatement()) {
+        try (Connection c = connect(host); Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }
@@ -136,7 +199,7 @@ final class PlainServers implements AutoCloseable {
 
     /** One value as root. */
     String rootQuery(String host, String sql) throws Exception {
-        try (Connection c = servers.get(host).connect(Duration.ofSeconds(10)); Statement st = c.createStatement();
+        try (Connection c = connect(host); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
@@ -150,7 +213,7 @@ final class PlainServers implements AutoCloseable {
     }
 
     private String slaveStatus(String host) throws Exception {
-        try (Connection c = servers.get(host).connect(Duration.ofSeconds(10)); Statement st = c.createStatement();
+        try (Connection c = connect(host); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
             return rs.next() ? rs.getString("Master_Port") + "/" + rs.getString("Slave_IO_Running") : "none";
         }

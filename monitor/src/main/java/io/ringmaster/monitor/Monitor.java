@@ -75,6 +75,7 @@ public final class Monitor implements AutoCloseable {
     private final PrivilegeWatch privileges;
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
+    private final AddressPublisher addresses;
     private final ScheduledChecksum checksum;
     private volatile ClusterState state;
     private volatile boolean ready;
@@ -143,7 +144,9 @@ public final class Monitor implements AutoCloseable {
                 return Optional.ofNullable(strandedWriter);
             }
         };
-        this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, journal, hooks, view, store);
+        this.addresses = new AddressPublisher(config, writerRole);
+        this.changes = new WriterChanges(config, clock, writerRole, runner, quick, routes, addresses, journal, hooks,
+                view, store);
         this.unfinished = store.loadChange().orElse(null); // finished or rolled back after one look at every host
         FaultInjection.logIfArmed();
         this.rings = new RingChanges(config, clock, sql, journal, view);
@@ -173,6 +176,7 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.RUNNING;
         selfCheck.started();
+        addresses.start(); // learns where the agents hold addresses before the first round assigns any
         schedule.start();
         writerWatch.start();
         watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
@@ -200,6 +204,7 @@ public final class Monitor implements AutoCloseable {
         if (!schedule.close(waitMs)) {
             log.warn("monitor round still running after {} ms; interrupted it", waitMs);
         }
+        addresses.close(); // renewals stop: the agents keep reader addresses, the writer's until its lease
         returnFence.close(); // after the last round: a failover still running may have started one
         prober.close();
         log.info("monitor stopped");
@@ -313,6 +318,9 @@ public final class Monitor implements AutoCloseable {
         reportFindings(found);
         ready |= distrust.isEmpty();
         routes.publish(state.roles(), false, state.epoch());
+        if (ready) {
+            addresses.publish(state.roles(), state.epoch());
+        }
     }
 
     /** Logs each finding once when it appears and once when it clears, and makes the list current. */
@@ -522,6 +530,11 @@ public final class Monitor implements AutoCloseable {
     /** Supplies the router's counters for the status view ({@code "routes"}); null when no router runs here. */
     public void setRouterStats(java.util.function.Supplier<Object> stats) {
         routes.setRouterStats(stats);
+    }
+
+    /** Role addresses and agents, for the show view. */
+    AddressPublisher addresses() {
+        return addresses;
     }
 
     /** The router's counters, or null. */

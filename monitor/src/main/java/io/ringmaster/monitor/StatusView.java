@@ -20,7 +20,9 @@ public final class StatusView {
 
     /**
      * The {@code show} view: {@code {"cluster", "mode", "ready", "epoch", "writer", "hosts": [{"name", "address",
-     * "mode", "state", "reason", "roles", "readOnly", "lagSeconds", "source", "flapping"}]}}.
+     * "mode", "state", "reason", "roles", "readOnly", "lagSeconds", "source", "flapping", "outOfRing" (masters),
+     * "roleAddresses" ({@code {role: [ip...]}}, when it holds any), "agent" (when it has one: see
+     * {@link AgentLink#view})}]}}.
      */
     public static Map<String, Object> show(Monitor m) {
         ClusterState s = m.state();
@@ -50,6 +52,14 @@ public final class StatusView {
             e.put("flapping", r != null && r.flapping());
             if (h.isMaster()) {
                 e.put("outOfRing", s.ring().isOut(h.name())); // the ring was closed around it (issue 9)
+            }
+            Map<String, List<String>> held = m.addresses().addressesOf(h.name());
+            if (!held.isEmpty()) {
+                e.put("roleAddresses", held); // role to the addresses of it this host holds
+            }
+            Map<String, Object> agent = m.addresses().agentView(h.name());
+            if (agent != null) {
+                e.put("agent", agent);
             }
             hosts.add(e);
         }

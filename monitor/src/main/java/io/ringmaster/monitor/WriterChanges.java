@@ -73,6 +73,7 @@ final class WriterChanges {
     private final StepRunner runner;
     private final SqlActions quick;
     private final RoutePublisher routes;
+    private final AddressPublisher addresses;
     private final Journal journal;
     private final FailoverHooks hooks;
     private final MonitorState monitor;
@@ -81,8 +82,10 @@ final class WriterChanges {
     private final AtomicInteger recoveryCounter = new AtomicInteger();
 
     WriterChanges(RingmasterConfig config, Clock clock, String writerRole, StepRunner runner, SqlActions quick,
-                  RoutePublisher routes, Journal journal, FailoverHooks hooks, MonitorState monitor, StateStore store) {
+                  RoutePublisher routes, AddressPublisher addresses, Journal journal, FailoverHooks hooks,
+                  MonitorState monitor, StateStore store) {
         this.store = store;
+        this.addresses = addresses;
         this.config = config;
         this.clock = clock;
         this.writerRole = writerRole;
@@ -207,6 +210,7 @@ final class WriterChanges {
                 registration.clear();
                 MDC.remove("recovery");
                 routes.publish(monitor.state().roles(), false, monitor.state().epoch());
+                addresses.publish(monitor.state().roles(), monitor.state().epoch());
                 appendAudit(audit);
             }
             return audit;
@@ -235,6 +239,8 @@ final class WriterChanges {
                 // new writer connections are held, and those to the old writer cut, from here to the promotion:
                 // after a switchover's catch-up while writes still flow, before the fence
                 routes.publish(during, true, heldEpoch);
+                addresses.publish(during, heldEpoch);
+                fenceThroughAgent(change, audit);
                 awaitRouters(change, audit);
                 waitOutLease(change, audit);
             };
@@ -242,8 +248,10 @@ final class WriterChanges {
             roles.put(writerRole, List.of(change.to()));
             long epoch = state.epoch() + 1;
             // held connections go to the new writer the moment it is writable, not after the replicas moved
-            runner.run(change, audit, forced, context(change, hold, () -> routes.publish(roles, false, epoch)),
-                    skip, registration);
+            runner.run(change, audit, forced, context(change, hold, () -> {
+                routes.publish(roles, false, epoch);
+                addresses.publish(roles, epoch); // the new writer's agent is told at once
+            }), skip, registration);
             state = state.withRoles(roles).withSources(change.newSources()).nextEpoch();
             monitor.commit(state);
             registration.clear(); // after the commit: a monitor that dies in between finds the change committed
@@ -263,6 +271,7 @@ final class WriterChanges {
             registration.clear(); // finished, rolled back or abandoned: nothing is left for the next monitor
             MDC.remove("recovery");
             routes.publish(monitor.state().roles(), false, monitor.state().epoch());
+            addresses.publish(monitor.state().roles(), monitor.state().epoch());
             appendAudit(audit);
         }
     }
@@ -415,6 +424,36 @@ final class WriterChanges {
         }
         if (oldBefore != null) {
             audit.transactionsLost(to.missingFrom(oldBefore));
+        }
+    }
+
+    /**
+     * Before another host is made writable, the old writer's agent must have dropped the writer addresses and
+     * blocked or fenced its server, or its lease must have run out ({@link AddressPublisher#fence}). Recorded as a
+     * step saying which; nothing when the old writer has no agent.
+     *
+     * @throws StepRunner.StepFailed when its agent answers that it still holds a writer address
+     */
+    private void fenceThroughAgent(WriterChange change, RecoveryRecord audit) throws StepRunner.StepFailed {
+        if (change.from().isEmpty()) {
+            return;
+        }
+        String from = change.from().get();
+        AddressPublisher.FenceOutcome out;
+        try {
+            out = addresses.fence(from, change.kind() != WriterChange.Kind.FAILOVER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepRunner.StepFailed("interrupted while waiting for the agent of " + from);
+        }
+        if (out == null) {
+            return;
+        }
+        log.warn("[{}] {} ({} ms)", audit.id(), out.detail(), out.millis());
+        audit.add(new RecoveryRecord.StepRecord("fence " + from + " through its agent", !out.stillHolds(),
+                out.millis(), out.detail()));
+        if (out.stillHolds()) {
+            throw new StepRunner.StepFailed(out.detail());
         }
     }
 

@@ -13,6 +13,7 @@ import io.ringmaster.core.plan.WriterChange;
 import io.ringmaster.core.roles.CandidateChoice;
 import io.ringmaster.core.roles.CandidateChooser;
 import io.ringmaster.core.roles.RoleAssigner;
+import io.ringmaster.core.state.CheckStatus;
 import io.ringmaster.core.state.ClusterState;
 import io.ringmaster.core.state.HostRecord;
 import io.ringmaster.core.state.StateMachine;
@@ -193,6 +194,15 @@ public final class RoundDecider {
         }
         switch (WriterAnalysis.analyze(config, r.state, r.obs, writer)) {
             case WriterAnalysis.Unreachable u -> {
+                java.time.Duration cut = unreachableFor(now, r.now);
+                if (config.agents().agent(writer).isPresent() && cut.compareTo(config.agents().lease()) >= 0) {
+                    // its agent was not renewed for a whole lease either: it has dropped the writer's addresses
+                    // and fenced its server by itself, so nobody writes there; the fence waits out that lease
+                    r.notes.add(writer + " unreachable from the monitor for " + cut.toMillis() + " ms, longer than "
+                            + "its agent's lease (" + config.agents().lease().toMillis() + " ms): its agent has "
+                            + "fenced it (replicas still connected: " + u.stillConnected() + "); failing over");
+                    return;
+                }
                 r.findings.add(new Finding.WriterUnreachable(writer, u.stillConnected()));
                 keepOnline(r, writer, was, now, "unreachable from the monitor only");
             }
@@ -202,6 +212,13 @@ public final class RoundDecider {
             }
             case WriterAnalysis.Dead d -> r.notes.add(d.summary());
         }
+    }
+
+    /** How long the host's checks have been failing (since the first failing check of this run), zero if not. */
+    private static java.time.Duration unreachableFor(HostRecord rec, java.time.Instant now) {
+        return rec.checks().values().stream().filter(c -> !c.passing()).map(CheckStatus::failingSince)
+                .filter(java.util.Objects::nonNull).min(java.time.Instant::compareTo)
+                .map(since -> java.time.Duration.between(since, now)).orElse(java.time.Duration.ZERO);
     }
 
     /** Puts the writer back ONLINE (the state machine had it HARD_OFFLINE), without counting a fall. */

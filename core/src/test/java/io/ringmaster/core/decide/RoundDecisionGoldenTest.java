@@ -254,6 +254,27 @@ class RoundDecisionGoldenTest {
     }
 
     @Test
+    void writerCutFromTheMonitorOnlyIsFailedOverOnceItsAgentsLeaseRanOut() throws IOException {
+        RingmasterConfig base = TestClusters.pair();
+        java.util.List<io.ringmaster.core.config.AgentConfig> agents = base.hosts().stream()
+                .map(h -> new io.ringmaster.core.config.AgentConfig(h.name(), h.address(), 9989, h.address(),
+                        Optional.of("eth0"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty())).toList();
+        RingmasterConfig withAgents = new RingmasterConfig(base.cluster(), base.source(), base.monitor(),
+                base.monitorUser(), base.replicationUser(), base.hosts(), base.roles(), base.safety(), base.hooks(),
+                base.checksum(), new io.ringmaster.core.config.AgentsConfig(
+                        io.ringmaster.core.config.ApiAccess.open(), Duration.ofSeconds(6), Duration.ofSeconds(2),
+                        agents));
+        Sim s = new Sim(withAgents).settled();
+        UnaryOperator<Obs> cut = o -> o.sqlFails("check timed out: no answer for 1000 ms");
+        s.advance(1000).round(with("db1", cut), f -> f);
+        Decision kept = s.advance(3000).round(with("db1", cut), f -> f);
+        assertThat(kept.state().holder("writer")).as("within the agent's lease").contains("db1");
+        Decision d = s.advance(3000).round(with("db1", cut), f -> f);
+        assertGolden("writer-cut-from-monitor-only-after-agent-lease", d);
+    }
+
+    @Test
     void writerAndEveryHostBelowItSilentIsNotFailedOver() throws IOException {
         Sim s = pair();
         UnaryOperator<Obs> cut = o -> o.sqlFails("check timed out: no answer for 1000 ms");
