@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The role addresses (virtual IPs) of one network interface, changed with iproute2's {@code ip} and announced
  * with iputils' {@code arping}, as MMM's agent and keepalived do: a duplicate-address check ({@code arping -D})
- * before an address is added, then gratuitous ARP, unsolicited requests ({@code -U}) and replies ({@code -A}), a
- * burst at once (HA-NOTES: keepalived sends 5). Interfaces without ARP (loopback, {@code NOARP}) get neither.
+ * before an address is added (at most 1 s), then gratuitous ARP, unsolicited requests ({@code -U}) and replies
+ * ({@code -A}), a burst at once and another after 5 s, in the background (HA-NOTES: keepalived sends 5, twice). Interfaces without ARP (loopback, {@code NOARP}) get neither.
  * Every address is a /32. Thread-safe: each call runs its own commands; the caller serialises changes.
  */
 public final class IpAddresses {
@@ -25,6 +25,11 @@ public final class IpAddresses {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Gratuitous ARP packets per burst (keepalived's default, HA-NOTES section 4). */
     static final int GARP_COUNT = 5;
+    /** Delay of the second burst of gratuitous ARP after an address is added, ms (keepalived: 5 s). */
+    static final long SECOND_BURST_MS = 5_000;
+    /** Announcements run here, one at a time, so that adding an address does not wait for them. */
+    private final java.util.concurrent.ExecutorService announcer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("agent-garp").factory());
 
     /** Longest address label the kernel takes (IFNAMSIZ - 1). */
     static final int MAX_LABEL = 15;
@@ -143,8 +148,9 @@ public final class IpAddresses {
             return;
         }
         if (arp) {
-            HostCommand.Result dup = HostCommand.run(List.of("arping", "-D", "-q", "-c", "2", "-w", "2", "-I", iface,
-                    address), COMMAND_TIMEOUT);
+            // two probes 0.2 s apart, at most 1 s: this runs before the writer's address goes up
+            HostCommand.Result dup = HostCommand.run(List.of("arping", "-D", "-q", "-c", "2", "-i", "0.2", "-w", "1",
+                    "-I", iface, address), COMMAND_TIMEOUT);
             if (dup.exitCode() == 1) {
                 throw new AddressException(address + " is already in use on the network of " + iface
                         + " (arping -D got an answer); not adding it");
@@ -163,7 +169,32 @@ public final class IpAddresses {
             throw new AddressException(String.join(" ", cmd) + ": " + r.oneLine());
         }
         log.info("{}: added {}{} ({})", iface, address, label.isEmpty() ? "" : " label " + label, reason);
-        announce(address);
+        if (arp) {
+            announcer.execute(() -> announceWhileHeld(address));
+        }
+    }
+
+    /**
+     * Announces an address just added, in the background so that the agent answers the monitor at once: a burst
+     * now and another after {@value #SECOND_BURST_MS} ms (as keepalived does), each only while the address is still
+     * here (announcing an address this host gave up would pull traffic back to it).
+     */
+    private void announceWhileHeld(String address) {
+        try {
+            for (int burst = 0; burst < 2; burst++) {
+                if (burst > 0) {
+                    Thread.sleep(SECOND_BURST_MS);
+                }
+                if (!held().contains(address)) {
+                    return;
+                }
+                announce(address);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("{}: gratuitous ARP for {} not sent: {}", iface, address, e.getMessage());
+        }
     }
 
     /**
@@ -178,7 +209,7 @@ public final class IpAddresses {
         List<String> problems = new ArrayList<>();
         for (String mode : List.of("-U", "-A")) {
             HostCommand.Result r = HostCommand.run(List.of("arping", mode, "-q", "-c", String.valueOf(GARP_COUNT),
-                    "-w", "2", "-I", iface, address), COMMAND_TIMEOUT);
+                    "-i", "0.2", "-w", "2", "-I", iface, address), COMMAND_TIMEOUT);
             if (r.exitCode() == -1) {
                 problems.add("arping is not installed");
                 break;

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * (SIGSTOP, a stalled disk) cannot take or acknowledge a single write before read_only is set.
  *
  * <p>Built in: an nftables table of its own ({@code ringmaster_HOST_PORT}, so sandboxes side by side do not clash)
- * with an input chain that rejects {@code tcp dport PORT} and an output chain that rejects {@code tcp sport PORT},
+ * with an input chain that rejects {@code tcp dport PORT} and an output chain that rejects {@code tcp sport PORT}
+ * (except the resets themselves),
  * both with a TCP reset: new connections are refused, established ones die at their next packet in either
  * direction (an answer the thawed server writes to a client already connected never arrives). Source (input) and
  * destination (output) addresses of the hosts that replicate from this one are exempt, except loopback and this
@@ -83,7 +84,9 @@ public final class PortBlock {
         if (!exempt.isEmpty()) {
             l.add("    ip daddr { " + String.join(", ", exempt) + " } tcp sport " + port + " accept");
         }
-        l.add("    tcp sport " + port + " reject with tcp reset");
+        // the resets the input chain sends leave through this chain too: let them pass, or a client's connect
+        // hangs until its timeout instead of being refused at once
+        l.add("    tcp sport " + port + " tcp flags & rst == 0 reject with tcp reset");
         l.add("  }");
         l.add("}");
         return String.join("\n", l) + "\n";

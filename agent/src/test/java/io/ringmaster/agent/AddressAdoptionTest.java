@@ -57,7 +57,17 @@ class AddressAdoptionTest {
         assumeTrue(block.block("test"), block.unavailable());
         HostCommand.Result listed = HostCommand.run(List.of("nft", "list", "table", "inet", block.table()), T);
         assertThat(listed.output()).contains("tcp dport 31999 reject with tcp reset")
-                .contains("tcp sport 31999 reject with tcp reset");
+                .contains("tcp sport 31999 tcp flags ! rst reject with tcp reset");
+        // a client is refused at once (the reset gets out), not left hanging until its connect timeout
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(31999, 5,
+                java.net.InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            try (java.net.Socket s = new java.net.Socket()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.connect(listener.getLocalSocketAddress(),
+                        3000)).isInstanceOf(java.net.ConnectException.class);
+            }
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until refused").isLessThan(1000);
+        }
         new PortBlock("vipunit", 31999, Set.of(), Optional.empty()).clearStale();
         assertThat(HostCommand.run(List.of("nft", "list", "table", "inet", block.table()), T).ok()).isFalse();
         assertThat(block.unblock("test")).isTrue();

@@ -15,7 +15,8 @@ class PortBlockTest {
         assertThat(s).startsWith("add table inet ringmaster_db_1_3306\ndelete table inet ringmaster_db_1_3306\n");
         assertThat(s).contains("type filter hook input priority -10; policy accept;")
                 .contains("ip saddr { 10.0.0.11, 10.0.0.12 } tcp dport 3306 accept\n    tcp dport 3306 reject with tcp reset")
-                .contains("ip daddr { 10.0.0.11, 10.0.0.12 } tcp sport 3306 accept\n    tcp sport 3306 reject with tcp reset");
+                .contains("ip daddr { 10.0.0.11, 10.0.0.12 } tcp sport 3306 accept\n",
+                        "    tcp sport 3306 tcp flags & rst == 0 reject with tcp reset");
         assertThat(new PortBlock("db1", 31001, Set.of(), Optional.empty()).script()).doesNotContain("accept\n    tcp");
     }
 

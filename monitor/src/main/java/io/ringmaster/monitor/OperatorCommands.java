@@ -90,8 +90,8 @@ final class OperatorCommands {
         List<ErrantTransactions.Range> bad = errant.now(state().holder(writerRole), host);
         if (!bad.isEmpty()) {
             throw new CommandRefused(409, "host '" + host + "' holds errant transactions "
-                    + ErrantTransactions.describe(bad) + " that the writer does not have; remove them or rebuild "
-                    + "the host first (ringmaster errant " + host + ")");
+                    + ErrantTransactions.describe(bad) + " that the writer does not have; rebuild it from a donor "
+                    + "(ringmaster rebuild " + host + "), or remove them first (ringmaster errant " + host + ")");
         }
         try {
             set(machine.setOnline(state(), host, clock.instant()));
