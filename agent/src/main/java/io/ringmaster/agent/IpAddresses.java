@@ -16,15 +16,18 @@ import org.slf4j.LoggerFactory;
  * The role addresses (virtual IPs) of one network interface, changed with iproute2's {@code ip} and announced
  * with iputils' {@code arping}, as MMM's agent and keepalived do: a duplicate-address check ({@code arping -D})
  * before an address is added (at most 1 s), then gratuitous ARP, unsolicited requests ({@code -U}) and replies
- * ({@code -A}), a burst at once and another after 5 s, in the background (HA-NOTES: keepalived sends 5, twice). Interfaces without ARP (loopback, {@code NOARP}) get neither.
+ * ({@code -A}), a burst at once and another after 5 s, in the background (HA-NOTES: keepalived sends a burst twice). Interfaces without ARP (loopback, {@code NOARP}) get neither.
  * Every address is a /32. Thread-safe: each call runs its own commands; the caller serialises changes.
  */
 public final class IpAddresses {
     private static final Logger log = LoggerFactory.getLogger(IpAddresses.class);
     private static final Pattern INET = Pattern.compile("\\binet (\\d+\\.\\d+\\.\\d+\\.\\d+)/32\\b");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-    /** Gratuitous ARP packets per burst (keepalived's default, HA-NOTES section 4). */
-    static final int GARP_COUNT = 5;
+    /**
+     * Gratuitous ARP packets per burst, one a second (iputils' arping takes whole seconds between packets;
+     * keepalived sends 5 at once, HA-NOTES section 4).
+     */
+    static final int GARP_COUNT = 3;
     /** Delay of the second burst of gratuitous ARP after an address is added, ms (keepalived: 5 s). */
     static final long SECOND_BURST_MS = 5_000;
     /** Announcements run here, one at a time, so that adding an address does not wait for them. */
@@ -148,8 +151,9 @@ public final class IpAddresses {
             return;
         }
         if (arp) {
-            // two probes 0.2 s apart, at most 1 s: this runs before the writer's address goes up
-            HostCommand.Result dup = HostCommand.run(List.of("arping", "-D", "-q", "-c", "2", "-i", "0.2", "-w", "1",
+            // one probe, at most 1 s: this runs before the writer's address goes up (iputils' arping takes whole
+            // seconds for -i, so more probes would cost a second each)
+            HostCommand.Result dup = HostCommand.run(List.of("arping", "-D", "-q", "-c", "1", "-w", "1",
                     "-I", iface, address), COMMAND_TIMEOUT);
             if (dup.exitCode() == 1) {
                 throw new AddressException(address + " is already in use on the network of " + iface
@@ -209,7 +213,7 @@ public final class IpAddresses {
         List<String> problems = new ArrayList<>();
         for (String mode : List.of("-U", "-A")) {
             HostCommand.Result r = HostCommand.run(List.of("arping", mode, "-q", "-c", String.valueOf(GARP_COUNT),
-                    "-i", "0.2", "-w", "2", "-I", iface, address), COMMAND_TIMEOUT);
+                    "-w", String.valueOf(GARP_COUNT), "-I", iface, address), COMMAND_TIMEOUT.plusSeconds(GARP_COUNT));
             if (r.exitCode() == -1) {
                 problems.add("arping is not installed");
                 break;
