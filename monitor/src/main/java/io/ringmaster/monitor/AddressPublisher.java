@@ -286,6 +286,22 @@ final class AddressPublisher implements AutoCloseable {
      * @return how it ended, or null when {@code host} has no agent
      * @throws InterruptedException when interrupted while waiting
      */
+    /**
+     * The hosts whose agent was told to hold the writer role and has not been reachable for a whole lease since
+     * (as the monitor counts it: connections that never opened cannot have renewed it): each has fenced its server
+     * by itself. Empty without agents.
+     */
+    java.util.Set<String> writerLeasesLapsed() {
+        long now = System.nanoTime();
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        links.forEach((h, l) -> {
+            if (l.writerLeaseLapsed(now)) {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
     FenceOutcome fence(String host, boolean alive) throws InterruptedException {
         AgentLink l = links.get(host);
         if (l == null) {

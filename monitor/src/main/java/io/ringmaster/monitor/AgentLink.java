@@ -102,10 +102,11 @@ final class AgentLink {
      * Records a request that got no usable answer; logged once per change of the error.
      *
      * @param toldWriter the request told it to hold the writer role: it may have received it just now, so its
-     *                   lease is counted from now (an upper bound on its receipt)
+     *                   lease is counted from now (an upper bound on its receipt), unless the request never got
+     *                   a connection (refused, or the connect timed out): then the agent cannot have received it
      */
     void failed(AgentException e, long atNanos, boolean toldWriter) {
-        if (toldWriter) {
+        if (toldWriter && !neverConnected(e)) {
             writerFromNanos = atNanos;
             writerFromAnswer = false;
         }
@@ -115,6 +116,26 @@ final class AgentLink {
         }
         trouble = line;
         everTried = true;
+    }
+
+    /** True when the request failed before a TCP connection existed, so the agent cannot have received it. */
+    static boolean neverConnected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the agent was told to hold the writer role and no request that could have renewed that has reached
+     * it for a whole lease: it has dropped the writer's addresses and fenced its server by itself.
+     */
+    boolean writerLeaseLapsed(long nowNanos) {
+        long until = writerUntilNanos();
+        return until != Long.MIN_VALUE && nowNanos - until >= 0;
     }
 
     /** True when its last request got an answer. */

@@ -298,7 +298,7 @@ public final class Monitor implements AutoCloseable {
         RoundFacts facts = new RoundFacts(!ready, distrust, Optional.ofNullable(strandedWriter), lastGood,
                 distrust.isEmpty() ? errant.confirm(writer, obs) : Map.of(),
                 journal.blockedBecause(now, config.safety().failoverBlockPeriod()))
-                .withPrivilegeGaps(privileges.gaps());
+                .withPrivilegeGaps(privileges.gaps()).withAgentFenced(addresses.writerLeasesLapsed());
         Decision d = decider.decide(before, obs, facts, now);
         lastSuspect = d.suspect();
         d.transitions().forEach(t -> log.info("state {}", t));

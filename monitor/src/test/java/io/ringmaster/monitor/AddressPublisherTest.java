@@ -190,8 +190,10 @@ class AddressPublisherTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(out.confirmed()).isFalse();
         assertThat(out.stillHolds()).isFalse();
+        // counted from its last answer, or from a later renewal that met a connection the stopped server reset
+        // (it may have read it); a renewal refused at connect cannot have reached it and does not count
         assertThat(out.detail()).startsWith("agent of db1 unreachable: its lease ran out ")
-                .endsWith(" s after its last answer");
+                .containsAnyOf(" s after its last answer", " s after the last renewal it may have received");
         assertThat(ms).as("at most one lease (600 ms) after its last answer, plus slack").isBetween(100L, 1500L);
     }
 

@@ -195,12 +195,16 @@ public final class RoundDecider {
         switch (WriterAnalysis.analyze(config, r.state, r.obs, writer)) {
             case WriterAnalysis.Unreachable u -> {
                 java.time.Duration cut = unreachableFor(now, r.now);
-                if (config.agents().agent(writer).isPresent() && cut.compareTo(config.agents().lease()) >= 0) {
-                    // its agent was not renewed for a whole lease either: it has dropped the writer's addresses
-                    // and fenced its server by itself, so nobody writes there; the fence waits out that lease
-                    r.notes.add(writer + " unreachable from the monitor for " + cut.toMillis() + " ms, longer than "
-                            + "its agent's lease (" + config.agents().lease().toMillis() + " ms): its agent has "
-                            + "fenced it (replicas still connected: " + u.stillConnected() + "); failing over");
+                if (config.agents().agent(writer).isPresent() && r.facts.agentFenced().contains(writer)
+                        && cut.compareTo(config.agents().lease()) >= 0) {
+                    // its agent could not be renewed for a whole lease either: it has dropped the writer's
+                    // addresses and fenced its server by itself, so nobody writes there; left alone the cluster
+                    // would have no writer. An agent the monitor still reaches keeps its lease, and the writer
+                    // keeps its role (only the monitor's path to the server is gone).
+                    r.notes.add(writer + " unreachable from the monitor for " + cut.toMillis() + " ms, and its "
+                            + "agent for longer than its lease (" + config.agents().lease().toMillis() + " ms): its "
+                            + "agent has fenced it (replicas still connected: " + u.stillConnected() + "); failing "
+                            + "over");
                     return;
                 }
                 r.findings.add(new Finding.WriterUnreachable(writer, u.stillConnected()));

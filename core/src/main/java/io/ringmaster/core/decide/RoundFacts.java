@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param failoverBlocked why an automatic failover may not run now (anti-flap), empty when it may
  * @param privilegeGaps  privileges the monitor account lacks, by host (from the last SHOW GRANTS of each host);
  *                       a host absent was not read yet or lacks nothing
+ * @param agentFenced    hosts whose agent was told to hold the writer role and has had no renewal that could reach
+ *                       it for a whole lease (as the monitor counts it): each has fenced its server by itself
  */
 public record RoundFacts(
         boolean firstRound,
@@ -28,9 +30,11 @@ public record RoundFacts(
         Map<String, HostObservation> lastGood,
         Map<String, List<ErrantTransactions.Range>> errant,
         Optional<String> failoverBlocked,
-        Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> privilegeGaps) {
+        Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> privilegeGaps,
+        java.util.Set<String> agentFenced) {
     public RoundFacts {
         privilegeGaps = Map.copyOf(privilegeGaps);
+        agentFenced = java.util.Set.copyOf(agentFenced);
         lastGood = Map.copyOf(lastGood);
         errant = Map.copyOf(errant);
         distrust.ifPresent(d -> {
@@ -47,9 +51,25 @@ public record RoundFacts(
         this(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, Map.of());
     }
 
+    /** As the canonical constructor, with no agent known to have fenced its server. */
+    public RoundFacts(boolean firstRound, Optional<Finding> distrust, Optional<String> strandedWriter,
+                      Map<String, HostObservation> lastGood, Map<String, List<ErrantTransactions.Range>> errant,
+                      Optional<String> failoverBlocked,
+                      Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> privilegeGaps) {
+        this(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, privilegeGaps,
+                java.util.Set.of());
+    }
+
     /** The same facts with {@code gaps} as the privilege gaps. */
     public RoundFacts withPrivilegeGaps(Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>> gaps) {
-        return new RoundFacts(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, gaps);
+        return new RoundFacts(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, gaps,
+                agentFenced);
+    }
+
+    /** The same facts with {@code hosts} as the hosts whose agent has fenced its server by itself. */
+    public RoundFacts withAgentFenced(java.util.Set<String> hosts) {
+        return new RoundFacts(firstRound, distrust, strandedWriter, lastGood, errant, failoverBlocked, privilegeGaps,
+                hosts);
     }
 
     /** Facts of an ordinary round: not the first, nothing distrusted, nothing stranded, errant or blocked. */
