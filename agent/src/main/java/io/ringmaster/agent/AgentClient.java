@@ -26,7 +26,11 @@ public final class AgentClient {
     public AgentClient(AgentsConfig agents, AgentConfig agent) {
         this.agents = agents;
         this.agent = agent;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(agents.timeout());
+        // connecting gets half the request's bound, so that a request that never reached the agent fails as a
+        // connect timeout (the monitor then knows it renewed nothing) rather than as a request timeout
+        Duration connect = agents.timeout().dividedBy(2);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(
+                connect.compareTo(Duration.ofMillis(250)) < 0 ? agents.timeout() : connect);
         agents.access().tls().ifPresent(t -> b.sslContext(t.clientContext()));
         this.http = b.build();
     }
