@@ -94,11 +94,12 @@ donor=db3 target=db4 # db3 replicates from db1 (the writer), db4 from db2 (the p
 port() { echo $((base + ${1#db})); }
 q() { local p; p=$(port "$1"); shift; mariadb -h127.0.0.1 -P"$p" -uroot --connect-timeout=5 -N -B "$@"; }
 
-agent_pids=() job_pid=
+agent_pids=() job_pid= poll_pid=
 cleanup() {
   local rc=$? p
   trap - EXIT INT TERM HUP
-  if [ -n "$job_pid" ]; then kill "$job_pid" 2>/dev/null || true; wait "$job_pid" 2>/dev/null || true; fi
+  if [ -n "$job_pid" ]; then pkill -P "$job_pid" 2>/dev/null || true; kill "$job_pid" 2>/dev/null || true; wait "$job_pid" 2>/dev/null || true; fi
+  if [ -n "$poll_pid" ]; then kill "$poll_pid" 2>/dev/null || true; wait "$poll_pid" 2>/dev/null || true; fi
   for p in "${agent_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${agent_pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ "$keep" = 1 ]; then
@@ -173,7 +174,11 @@ if [ "$baseline_only" = 0 ] && [ "$clone_verb" = 1 ]; then
         (exec 3<>"/dev/tcp/127.0.0.1/$ap") 2>/dev/null && { ok=1; break; }
         sleep 0.1
       done
-      [ "$ok" = 1 ] || { agent_note="the agent of $h does not listen on $ap after 60 s"; break; }
+      if [ "$ok" = 0 ]; then
+        agent_note="the agent of $h does not listen on $ap after 60 s"
+        [ ! -f "$out/agent-$h.log" ] || tail -n 5 "$out/agent-$h.log" >&2
+        break
+      fi
     done
   fi
   [ -z "$agent_note" ] || echo "bench: $agent_note: only the by-hand baseline runs (exit 3)" >&2
@@ -228,24 +233,31 @@ echo "bench: $donor holds sbtest: $schema_mb MB in information_schema (data + in
 # the by-hand baseline: the options the clone's donor side uses (a replica donor: --safe-slave-backup, --slave-info)
 backup_opts=(--defaults-file="$sb/$donor/my.cnf" --user=root --socket="$sb/$donor/mariadbd.sock"
   --safe-slave-backup --slave-info)
-baseline() { # baseline RUN PARALLEL: sets b_backup b_prepare b_total b_mb (seconds, MB of the prepared backup)
-  local dir="$work/base-$1-p$2" t
-  rm -rf "$dir"
+baseline() { # baseline RUN KEY: KEY is N (--parallel=N into a directory) or sN (--stream=mbstream | mbstream -x, as
+  # the clone's copy goes, without the network); sets b_backup b_prepare b_total b_mb (seconds, MB of the prepared copy)
+  local dir="$work/base-$1-$2" log="$out/base-$1-$2" t
+  rm -rf "$dir" "$dir.tmp"
   t=$(now)
-  mariadb-backup "${backup_opts[@]}" --backup --parallel="$2" --target-dir="$dir" >"$out/base-$1-p$2.backup.log" 2>&1 &
+  if [ "${2#s}" = "$2" ]; then
+    mariadb-backup "${backup_opts[@]}" --backup --parallel="$2" --target-dir="$dir" >"$log.backup.log" 2>&1 &
+  else
+    mkdir -p "$dir" "$dir.tmp"
+    { mariadb-backup "${backup_opts[@]}" --backup --stream=mbstream --parallel="${2#s}" --target-dir="$dir.tmp" \
+      2>"$log.backup.log" | mbstream -x -C "$dir"; } >"$log.mbstream.log" 2>&1 &
+  fi
   job_pid=$!
-  wait "$job_pid" || { job_pid=; echo "bench: mariadb-backup --backup failed, see $out/base-$1-p$2.backup.log" >&2; return 1; }
+  wait "$job_pid" || { job_pid=; echo "bench: mariadb-backup --backup failed, see $log.backup.log" >&2; return 1; }
   job_pid=
   b_backup=$(since "$t")
   t=$(now)
-  mariadb-backup --prepare --target-dir="$dir" >"$out/base-$1-p$2.prepare.log" 2>&1 &
+  mariadb-backup --prepare --target-dir="$dir" >"$log.prepare.log" 2>&1 &
   job_pid=$!
-  wait "$job_pid" || { job_pid=; echo "bench: mariadb-backup --prepare failed, see $out/base-$1-p$2.prepare.log" >&2; return 1; }
+  wait "$job_pid" || { job_pid=; echo "bench: mariadb-backup --prepare failed, see $log.prepare.log" >&2; return 1; }
   job_pid=
   b_prepare=$(since "$t")
   b_total=$(awk -v b="$b_backup" -v p="$b_prepare" 'BEGIN { printf "%.2f", b + p }')
   b_mb=$(du -sm "$dir" | cut -f1)
-  rm -rf "$dir"
+  rm -rf "$dir" "$dir.tmp"
 }
 
 # the target is serving and replicating: both threads running, caught up with the writer, same rows as the donor
@@ -282,7 +294,7 @@ poll_job() {
 # clone_run RUN: sets c_secs, c_rc and c_phases ("ph_PHASE=seconds ..."); the CLI's output, each line (or \r-ended
 # progress line) stamped with the seconds since the start, in $out/clone-RUN.log
 clone_run() {
-  local log="$out/clone-$1.log" jobs="$out/clone-$1.jobs" t prev poll
+  local log="$out/clone-$1.log" jobs="$out/clone-$1.jobs" t prev
   local args=(clone --config "$yml" --from "$donor" --to "$target")
   [ -z "$max_rate" ] || args+=(--max-rate "$max_rate")
   prev=$(curl -s -m 2 -H "@$work/agent-auth" "http://127.0.0.1:$((base + 48 + ${target#db}))/api/v1/clone/job" \
@@ -290,15 +302,16 @@ clone_run() {
   : >"$jobs"
   t=$(now)
   poll_job "$jobs" "$t" &
-  poll=$!
+  poll_pid=$!
   "$RM" "${args[@]}" > >(awk -v t0="$t" 'BEGIN { RS = "[\r\n]+" } { "date +%s.%N" | getline n; close("date +%s.%N");
     printf "%8.2f %s\n", n - t0, $0; fflush() }' >"$log") 2>&1 &
   job_pid=$!
   if wait "$job_pid"; then c_rc=0; else c_rc=$?; fi
   job_pid=
   c_secs=$(since "$t")
-  kill "$poll" 2>/dev/null || true
-  wait "$poll" 2>/dev/null || true
+  kill "$poll_pid" 2>/dev/null || true
+  wait "$poll_pid" 2>/dev/null || true
+  poll_pid=
   # each phase from its first sighting to the next phase's; "start" is the CLI's start to the job's first sighting
   # (JVM start, checks, the start request), "done" the job's end to the CLI's exit (it asks every 0.5 s)
   c_phases=$(awk -F'\t' -v prev="$prev" -v end="$c_secs" '$2 != prev && !($4 in at) { at[$4] = $1; o[++n] = $4 }
@@ -313,24 +326,31 @@ drop() { [ "$drop_caches" = 0 ] || { sync; echo 3 >/proc/sys/vm/drop_caches; }; 
 
 pars=(1)
 [ "$parallel" -le 1 ] || pars+=("$parallel")
+pars+=("s$parallel")
+label() { # label KEY: the baseline's line in the table
+  if [ "${1#s}" = "$1" ]; then echo "mariadb-backup --backup + --prepare, -j$1"
+  else echo "... --stream=mbstream | mbstream -x, -j${1#s}"; fi
+}
 status=0
 declare -A base_times
 clone_times=() clone_fail=0
 for ((r = 1; r <= runs; r++)); do
   for p in "${pars[@]}"; do
     drop
+    l1=$(cut -d' ' -f1 /proc/loadavg)
     baseline "$r" "$p" || { status=3; break 2; }
     base_times[$p]+="$b_total "
-    echo "bench: run $r: by hand, --parallel=$p: backup $b_backup s + prepare $b_prepare s = $b_total s ($b_mb MB)" >&2
-    echo "base p=$p run=$r backup_s=$b_backup prepare_s=$b_prepare total_s=$b_total mb=$b_mb" >>"$out/results.txt"
+    echo "bench: run $r: by hand, $(label "$p"): backup $b_backup s + prepare $b_prepare s = $b_total s ($b_mb MB)" >&2
+    echo "base p=$p run=$r backup_s=$b_backup prepare_s=$b_prepare total_s=$b_total mb=$b_mb load1=$l1" >>"$out/results.txt"
   done
   if [ "$do_clone" = 1 ]; then
     drop
+    l1=$(cut -d' ' -f1 /proc/loadavg)
     clone_run "$r"
     secs=$c_secs rc=$c_rc
     verdict=$(check_target) || true
     tmb=$(du -sm "$sb/$target/data" 2>/dev/null | cut -f1)
-    echo "clone run=$r s=$secs rc=$rc target_mb=$tmb $c_phases check=$verdict" >>"$out/results.txt"
+    echo "clone run=$r s=$secs rc=$rc target_mb=$tmb load1=$l1 $c_phases check=$verdict" >>"$out/results.txt"
     echo "bench: run $r: ringmaster clone $donor -> $target: $secs s, exit $rc, target: $verdict; ${c_phases:-no phases seen}" >&2
     if [ "$rc" != 0 ] || [ "$verdict" != ok ]; then
       clone_fail=1
@@ -343,7 +363,7 @@ for ((r = 1; r <= runs; r++)); do
 done
 load_after=$(load) others_after=$(others)
 
-mb_of() { awk '$1 == "base" { for (i = 2; i <= NF; i++) if ($i ~ /^mb=/) { sub("mb=", "", $i); print $i } }' \
+mb_of() { awk '$1 == "base" && $2 !~ /^p=s/ { for (i = 2; i <= NF; i++) if ($i ~ /^mb=/) { sub("mb=", "", $i); print $i } }' \
   "$out/results.txt" | median; }
 backup_mb=$(mb_of)
 backup_mb=${backup_mb%.*}
@@ -354,7 +374,9 @@ echo "== clone benchmark: $tables sysbench tables x $table_size rows, 4 servers 
   "$(q "$donor" -e 'SELECT VERSION()'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "data: $schema_mb MB in information_schema (sbtest data + indexes), $sbtest_mb MB of sbtest files," \
   "$datadir_mb MB donor data directory, ~$rows rows; prepared backup $backup_mb MB"
-echo "load average before: $load_before ($others_before); after: $load_after ($others_after)"
+echo "load average before: $load_before ($others_before); after: $load_after ($others_after); 1-minute load" \
+  "at the timed steps' starts: $(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^load1=/) { v = substr($i, 7)
+    if (n == 0 || v < lo) lo = v; if (n == 0 || v > hi) hi = v; n++ } } END { print lo "-" hi }' "$out/results.txt")"
 echo "sysbench prepare: $load_s s"
 printf '%-44s %8s %8s %8s  %s\n' "" "median s" "MB/s" "ratio" "runs (s)"
 like=
@@ -363,9 +385,10 @@ for p in "${pars[@]}"; do
   parts=$(awk -v p="p=$p" '$1 == "base" && $2 == p { for (i = 3; i <= NF; i++) { split($i, kv, "=")
       if (kv[1] == "backup_s") print "b", kv[2]; if (kv[1] == "prepare_s") print "p", kv[2] } }' "$out/results.txt")
   pb=$(awk '$1 == "b" { print $2 }' <<<"$parts" | median) pp=$(awk '$1 == "p" { print $2 }' <<<"$parts" | median)
-  printf '%-44s %8s %8s %8s  %s\n' "mariadb-backup --backup + --prepare, -j$p" "$m" "$(rate "$backup_mb" "$m")" "" \
+  printf '%-44s %8s %8s %8s  %s\n' "$(label "$p")" "$m" "$(rate "$backup_mb" "$m")" "" \
     "${base_times[$p]}(backup $pb + prepare $pp)"
   [ "$p" != "$parallel" ] || like=$m
+  [ "$p" != "s$parallel" ] || streamed=$m
 done
 if [ "${#clone_times[@]}" -gt 0 ]; then
   cm=$(printf '%s\n' "${clone_times[@]}" | median)
@@ -373,7 +396,8 @@ if [ "${#clone_times[@]}" -gt 0 ]; then
   printf '%-44s %8s %8s %8s  %s\n' "ringmaster clone $donor -> $target${max_rate:+ --max-rate $max_rate}" "$cm" \
     "$(rate "$backup_mb" "$cm")" "$ratio" "${clone_times[*]}"
   met=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.2) ? "met" : "MISSED" }')
-  echo "target: clone / by hand (--parallel=$parallel, as the clone) <= 1.2: $met"
+  echo "target: clone / by hand (--parallel=$parallel, as the clone) <= 1.2: $met; clone / the streamed copy by hand:" \
+    "$(awk -v c="$cm" -v b="$streamed" 'BEGIN { printf "%.2f", c / b }')"
   # median of each phase over the good runs, in the order the job went through them
   phase_line=$(awk '$1 == "clone" && / rc=0 / && / check=ok/ { for (i = 2; i <= NF; i++) if ($i ~ /^ph_/) {
       split(substr($i, 4), kv, "="); if (!(kv[1] in seen)) { seen[kv[1]] = 1; o[++n] = kv[1] }; v[kv[1]] = v[kv[1]] " " kv[2] } }
