@@ -94,7 +94,7 @@ donor=db3 target=db4 # db3 replicates from db1 (the writer), db4 from db2 (the p
 port() { echo $((base + ${1#db})); }
 q() { local p; p=$(port "$1"); shift; mariadb -h127.0.0.1 -P"$p" -uroot --connect-timeout=5 -N -B "$@"; }
 
-agent_pids=() job_pid= poll_pid=
+agent_pids=() job_pid= poll_pid= c_phase_src=
 cleanup() {
   local rc=$? p
   trap - EXIT INT TERM HUP
@@ -295,7 +295,7 @@ poll_job() {
 # progress line) stamped with the seconds since the start, in $out/clone-RUN.log
 clone_run() {
   local log="$out/clone-$1.log" jobs="$out/clone-$1.jobs" t prev
-  local args=(clone --config "$yml" --from "$donor" --to "$target")
+  local args=(clone --config "$yml" --from "$donor" --to "$target" --json)
   [ -z "$max_rate" ] || args+=(--max-rate "$max_rate")
   prev=$(curl -s -m 2 -H "@$work/agent-auth" "http://127.0.0.1:$((base + 48 + ${target#db}))/api/v1/clone/job" \
     | jq -r '.id // ""' 2>/dev/null) || prev=
@@ -303,8 +303,8 @@ clone_run() {
   t=$(now)
   poll_job "$jobs" "$t" &
   poll_pid=$!
-  "$RM" "${args[@]}" > >(awk -v t0="$t" 'BEGIN { RS = "[\r\n]+" } { "date +%s.%N" | getline n; close("date +%s.%N");
-    printf "%8.2f %s\n", n - t0, $0; fflush() }' >"$log") 2>&1 &
+  "$RM" "${args[@]}" >"$out/clone-$1.json" 2> >(awk -v t0="$t" 'BEGIN { RS = "[\r\n]+" } { "date +%s.%N" | getline n
+    close("date +%s.%N"); printf "%8.2f %s\n", n - t0, $0; fflush() }' >"$log") &
   job_pid=$!
   if wait "$job_pid"; then c_rc=0; else c_rc=$?; fi
   job_pid=
@@ -312,9 +312,19 @@ clone_run() {
   kill "$poll_pid" 2>/dev/null || true
   wait "$poll_pid" 2>/dev/null || true
   poll_pid=
-  # each phase from its first sighting to the next phase's; "start" is the CLI's start to the job's first sighting
-  # (JVM start, checks, the start request), "done" the job's end to the CLI's exit (it asks every 0.5 s)
-  c_phases=$(awk -F'\t' -v prev="$prev" -v end="$c_secs" '$2 != prev && !($4 in at) { at[$4] = $1; o[++n] = $4 }
+  # the job's own record of its phases (phase_ms: {"1-starting": ms, "2-streaming": ms, ...}) when it has one; "cli"
+  # is the rest of the CLI's time: JVM start, checks, the start request, and the wait for its next question (0.5 s)
+  c_phases=$(jq -r --arg s "$c_secs" 'select(.phase_ms != null and (.phase_ms | length) > 0)
+    | "ph_cli=\(($s | tonumber) - .elapsed_ms / 1000 | . * 100 | round / 100)"
+      + ([.phase_ms | to_entries[] | " ph_\(.key | sub("^[0-9]+-"; ""))=\(.value / 1000)"] | join(""))' \
+    "$out/clone-$1.json" 2>/dev/null) || c_phases=
+  [ -z "$c_phases" ] || { c_phase_src="the job's phase_ms"; return 0; }
+  # else each phase from its first sighting to the next phase's; "start" is the CLI's start to the job's first
+  # sighting (JVM start, checks, the start request), "done" the job's end to the CLI's exit (it asks every 0.5 s)
+  c_phase_src="the target agent's job, seen every 0.25 s"
+  # (the first job seen running is this run's: the one before it is done, also when $prev could not be read)
+  c_phases=$(awk -F'\t' -v prev="$prev" -v end="$c_secs" 'id == "" && $3 == "running" && $2 != prev { id = $2 }
+    id != "" && $2 == id && !($4 in at) { at[$4] = $1; o[++n] = $4 }
     END { if (n == 0) exit; printf "ph_start=%.2f", at[o[1]]
       for (i = 1; i <= n; i++) printf " ph_%s=%.2f", o[i], (i < n ? at[o[i + 1]] : end) - at[o[i]]; print "" }' "$jobs")
 }
@@ -375,7 +385,7 @@ echo "== clone benchmark: $tables sysbench tables x $table_size rows, 4 servers 
 echo "data: $schema_mb MB in information_schema (sbtest data + indexes), $sbtest_mb MB of sbtest files," \
   "$datadir_mb MB donor data directory, ~$rows rows; prepared backup $backup_mb MB"
 echo "load average before: $load_before ($others_before); after: $load_after ($others_after); 1-minute load" \
-  "at the timed steps' starts: $(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^load1=/) { v = substr($i, 7)
+  "at the timed steps' starts: $(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^load1=/) { v = substr($i, 7) + 0
     if (n == 0 || v < lo) lo = v; if (n == 0 || v > hi) hi = v; n++ } } END { print lo "-" hi }' "$out/results.txt")"
 echo "sysbench prepare: $load_s s"
 printf '%-44s %8s %8s %8s  %s\n' "" "median s" "MB/s" "ratio" "runs (s)"
@@ -403,10 +413,11 @@ if [ "${#clone_times[@]}" -gt 0 ]; then
       split(substr($i, 4), kv, "="); if (!(kv[1] in seen)) { seen[kv[1]] = 1; o[++n] = kv[1] }; v[kv[1]] = v[kv[1]] " " kv[2] } }
     END { for (i = 1; i <= n; i++) print o[i], v[o[i]] }' "$out/results.txt" | while read -r ph vals; do
       printf '%s %s s, ' "$ph" "$(tr ' ' '\n' <<<"$vals" | sed '/^$/d' | median)"; done)
-  [ -z "$phase_line" ] || echo "where the clone's time goes (median s per phase, from the target agent's job, +-0.25 s):" \
+  [ -z "$phase_line" ] || echo "where the clone's time goes (median s per phase, from $c_phase_src):" \
     "${phase_line%, }"
-  summary=$(grep -h ' clone of ' "$out"/clone-*.log | tail -n 1 | cut -c10- || true)
-  [ -z "$summary" ] || echo "the CLI's last summary: $summary"
+  summary=$(jq -r '"\(.bytes / 1e6 | round) MB in \(.elapsed_ms / 1000) s at \(.mb_per_s) MB/s (\(.copy)); \(.message)"' \
+    "$(ls "$out"/clone-*.json | sort -V | tail -n 1)" 2>/dev/null || true)
+  [ -z "$summary" ] || echo "the last clone job, as its agent reports it: $summary"
 else
   echo "ringmaster clone: not measured${agent_note:+ ($agent_note)}$([ "$clone_verb" = 0 ] && echo ' (no clone verb)')"
   [ "$baseline_only" = 1 ] || [ "$status" != 0 ] || status=3
