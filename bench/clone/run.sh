@@ -17,7 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-runs=3 base=34000 tables=4 table_size=1100000 parallel=2 max_rate= baseline_only=0 drop_caches=0 keep=0 from_jar=
+runs=3 base=31600 tables=4 table_size=1100000 parallel=2 max_rate= baseline_only=0 drop_caches=0 keep=0 from_jar=
 usage() {
   echo "usage: $0 [--runs N] [--base-port P] [--tables N] [--table-size M] [--parallel N] [--max-rate MB/s]" \
     "[--baseline-only] [--drop-caches] [--keep] [--jar FILE]" >&2

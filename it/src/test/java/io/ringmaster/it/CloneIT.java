@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class CloneIT {
-    static final int BASE_PORT = 33000;
+    static final int BASE_PORT = 31200;
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class RebuildIT {
-    static final int BASE_PORT = 33200;
+    static final int BASE_PORT = 31400;
     @TempDir
     static Path dir;
     static CloneKit kit;
