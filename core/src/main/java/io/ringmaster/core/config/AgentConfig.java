@@ -21,7 +21,7 @@ import java.util.Optional;
  *                       configured (clone refuses then)
  * @param startCommand   shell command that starts it again, e.g. {@code systemctl start mariadb}
  * @param killHostCommand MMM's {@code kill_host}: shell command that cuts client access to the server instead of
- *                       the agent's own nftables/iptables rule, run with {@code block} or {@code unblock} appended;
+ *                       the agent's own nftables rule, run with {@code block} or {@code unblock} appended;
  *                       empty for the built-in rule
  * @param osUser         owner the data directory gets after a clone (e.g. {@code mysql}); empty: the owner of the
  *                       old data directory
