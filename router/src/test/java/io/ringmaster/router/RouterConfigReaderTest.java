@@ -173,7 +173,7 @@ class RouterConfigReaderTest {
     void shouldRefuseBadValues() {
         assertRefused("router: {writer_lease: 0s}\n", "router.yml: router.writer_lease: must be greater than zero");
         assertRefused("router: {hold_timeout: soon}\n",
-                "router.yml: router.hold_timeout: 'soon' is not a duration (use e.g. 500ms, 1s, 1.5s, 2m, 1h)");
+                "router.yml: router.hold_timeout: 'soon' is not a duration (use e.g. 500ms, 1s, 1.5s, 2m, 1h, 1d)");
         assertRefused("router: {io_threads: 0}\n",
                 "router.yml: router.io_threads: must be a whole number from 1 to 64, not '0'");
         assertRefused("router: {enabled: maybe}\n", "router.yml: router.enabled: must be true or false, not 'maybe'");

@@ -91,7 +91,8 @@ public final class ConfigLoader {
 
         RingmasterConfig read(YamlSection top) {
             // router: validated by the router module when a router starts (it owns those keys)
-            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "checksum", "router", "agents");
+            top.allow("cluster", "monitor", "credentials", "hosts", "roles", "hooks", "checksum", "router", "agents",
+                    "backup");
             String cluster = top.string("cluster", "ringmaster");
             requireName(top, "cluster", cluster);
             List<HostConfig> hosts = hosts(top.list("hosts", true));
@@ -114,9 +115,11 @@ public final class ConfigLoader {
                             + "the hosts by their agents: add an agents: section with one agent per host of the role");
                 });
             }
+            BackupConfig backup = top.has("backup") ? backup(top.section("backup", true), hosts)
+                    : BackupConfig.none();
             top.finish();
             return new RingmasterConfig(cluster, file, monitor, monitorUser, replUser, hosts, roles, safety, hooks,
-                    checksum, agents);
+                    checksum, agents, backup);
         }
 
         /**
@@ -189,6 +192,47 @@ public final class ConfigLoader {
                 throw s.error(key, "must not be empty (leave the key out instead)");
             }
             return Optional.ofNullable(v);
+        }
+
+        /** The {@code backup:} section; {@code repository} is required, {@code from} must name a host. */
+        private BackupConfig backup(YamlSection s, List<HostConfig> hosts) {
+            s.allow("repository", "from", "archive", "schedule", "retention");
+            Path repository = baseDir.resolve(s.requiredString("repository"));
+            Optional<String> from = optional(s, "from");
+            from.ifPresent(f -> {
+                if (hosts.stream().noneMatch(h -> h.name().equals(f))) {
+                    throw s.error("from", "'" + f + "' is not a host of this configuration");
+                }
+            });
+            boolean archive = s.bool("archive", true);
+            YamlSection schedule = s.section("schedule", false);
+            schedule.allow("full", "incremental", "verify");
+            java.time.Duration full = schedule.duration("full", "0s", false);
+            java.time.Duration incremental = schedule.duration("incremental", "0s", false);
+            java.time.Duration verify = schedule.duration("verify", "0s", false);
+            for (String key : List.of("full", "incremental", "verify")) {
+                java.time.Duration d = schedule.duration(key, "0s", false);
+                if (!d.isZero() && d.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+                    throw schedule.error(key, "must be at least 1m (or 0s to turn it off)");
+                }
+            }
+            if (!incremental.isZero() && full.isZero()) {
+                throw schedule.error("incremental", "incremental backups need a full one to build on: set "
+                        + "backup.schedule.full as well");
+            }
+            schedule.finish();
+            YamlSection retention = s.section("retention", false);
+            retention.allow("daily", "weekly", "monthly");
+            int daily = retention.integer("daily", 7, 0, 10_000);
+            int weekly = retention.integer("weekly", 4, 0, 10_000);
+            int monthly = retention.integer("monthly", 6, 0, 10_000);
+            if (daily + weekly + monthly == 0) {
+                throw retention.error("daily", "retention keeps nothing: keep at least one backup");
+            }
+            retention.finish();
+            s.finish();
+            return new BackupConfig(Optional.of(repository), from, archive, full, incremental, verify, daily, weekly,
+                    monthly);
         }
 
         private ChecksumSchedule checksum(YamlSection s) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param hooks       operator hooks around writer changes
  * @param checksum    the monitor's scheduled checksum
  * @param agents      the agents on the database hosts; {@link AgentsConfig#none()} when the section is absent
+ * @param backup      the backup repository, schedule and retention; {@link BackupConfig#none()} when absent
  */
 public record RingmasterConfig(
         String cluster,
@@ -34,7 +35,16 @@ public record RingmasterConfig(
         SafetyConfig safety,
         HooksConfig hooks,
         ChecksumSchedule checksum,
-        AgentsConfig agents) {
+        AgentsConfig agents,
+        BackupConfig backup) {
+
+    /** A configuration without a backup section. */
+    public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
+                            Credentials replicationUser, List<HostConfig> hosts, List<RoleConfig> roles,
+                            SafetyConfig safety, HooksConfig hooks, ChecksumSchedule checksum, AgentsConfig agents) {
+        this(cluster, source, monitor, monitorUser, replicationUser, hosts, roles, safety, hooks, checksum, agents,
+                BackupConfig.none());
+    }
 
     /** A configuration without agents. */
     public RingmasterConfig(String cluster, Path source, MonitorConfig monitor, Credentials monitorUser,
@@ -56,6 +66,7 @@ public record RingmasterConfig(
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(checksum, "checksum");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(monitor, "monitor");
         Objects.requireNonNull(monitorUser, "monitorUser");

@@ -285,6 +285,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadTheBackupSection() throws IOException {
+        RingmasterConfig c = load(BASE + """
+                backup:
+                  repository: backups
+                  from: r1
+                  schedule: { full: 1d, incremental: 1h, verify: 12h }
+                  retention: { daily: 3, weekly: 2, monthly: 1 }
+                """);
+
+        BackupConfig b = c.backup();
+        assertThat(b.repository()).contains(dir.resolve("backups"));
+        assertThat(b.from()).contains("r1");
+        assertThat(b.archive()).isTrue();
+        assertThat(b.fullEvery()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(b.incrementalEvery()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(b.verifyEvery()).isEqualTo(java.time.Duration.ofHours(12));
+        assertThat(List.of(b.keepDaily(), b.keepWeekly(), b.keepMonthly())).containsExactly(3, 2, 1);
+        assertThat(load(BASE).backup().enabled()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseABadBackupSection() {
+        assertRefused(BASE + "backup:\n  from: db1\n", "backup.repository", "missing");
+        assertRefused(BASE + "backup:\n  repository: /b\n  from: db9\n", "backup.from", "db9");
+        assertRefused(BASE + "backup:\n  repository: /b\n  schedule: { incremental: 1h }\n",
+                "backup.schedule.incremental", "full");
+        assertRefused(BASE + "backup:\n  repository: /b\n  schedule: { full: 10s }\n", "backup.schedule.full",
+                "at least 1m");
+        assertRefused(BASE + "backup:\n  repository: /b\n  retention: { daily: 0, weekly: 0, monthly: 0 }\n",
+                "backup.retention.daily", "keeps nothing");
+    }
+
+    @Test
     void shouldDefaultTheLeaseToThreeCheckPeriods() throws IOException {
         RingmasterConfig c = load("monitor:\n  check_period: 2s\n" + BASE
                 + "agents:\n  hosts:\n    - name: db1\n      listen: 127.0.0.1\n");

@@ -17,15 +17,16 @@ class DurationsTest {
         assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(Durations.parse(" 2m ")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(Durations.parse("5")).isEqualTo(Duration.ofSeconds(5));
         assertThat(Durations.parse("0")).isZero();
     }
 
     @Test
     void shouldRefuseWhatIsNoDurationSayingWhatIsExpected() {
-        for (String bad : new String[] {"fast", "-1s", "1d", "1 sec", ".5s", "", "1e3s"}) {
+        for (String bad : new String[] {"fast", "-1s", "1w", "1 sec", ".5s", "", "1e3s"}) {
             assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("'" + bad + "' is not a duration (use e.g. 500ms, 1s, 1.5s, 2m, 1h)");
+                    .hasMessage("'" + bad + "' is not a duration (use e.g. 500ms, 1s, 1.5s, 2m, 1h, 1d)");
         }
     }
 
