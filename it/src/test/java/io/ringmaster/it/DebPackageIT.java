@@ -1,0 +1,147 @@
+package io.ringmaster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code .deb} the build made ({@code cli/target/ringmaster_VERSION_all.deb}, by jdeb): its contents, then, as
+ * root, a real {@code dpkg -i} (the postinst makes the {@code ringmaster} user and folders), {@code ringmaster
+ * --version} through the installed launcher with no {@code JAVA_HOME} (it finds a Java 21+ by itself), {@code
+ * systemd-analyze verify} of the three units, and {@code dpkg --purge}, which leaves no file, user or group behind.
+ * Not root: the package is extracted into a folder and its launcher run from there. A machine that already has a
+ * {@code ringmaster} package installed is not touched (the test says so and extracts instead).
+ */
+class DebPackageIT {
+    private static final List<String> UNITS = List.of("ringmaster-monitor.service", "ringmaster-router.service",
+            "ringmaster-agent.service");
+
+    private record Run(int exit, String out) {}
+
+    @Test
+    void shouldInstallRunVerifyAndPurgeThePackage(@TempDir Path dir) throws Exception {
+        Path deb = builtDeb();
+        String contents = run(List.of("dpkg-deb", "--contents", deb.toString()), Map.of()).out();
+        for (String path : List.of("./usr/bin/ringmaster", "./usr/share/ringmaster/ringmaster.jar",
+                "./usr/lib/systemd/system/ringmaster-monitor.service", "./usr/lib/systemd/system/ringmaster-router.service",
+                "./usr/lib/systemd/system/ringmaster-agent.service", "./etc/ringmaster/ringmaster.env",
+                "./usr/share/doc/ringmaster/ringmaster.txt", "./usr/share/doc/ringmaster/README.md",
+                "./usr/share/doc/ringmaster/ringmaster.yml.example")) {
+            assertThat(contents).as("package contents").contains(path);
+        }
+        assertThat(contents).containsPattern("-rwxr-xr-x root/root .* \\./usr/bin/ringmaster");
+        String version = run(List.of("dpkg-deb", "--field", deb.toString(), "Version"), Map.of()).out().strip();
+        long t0 = System.nanoTime();
+        boolean root = "0".equals(run(List.of("id", "-u"), Map.of()).out().strip());
+        boolean installedBefore = run(List.of("dpkg-query", "-W", "-f=${Status}", "ringmaster"), Map.of()).out()
+                .contains("install ok installed");
+        if (!root || installedBefore) {
+            System.out.println("DEB-PACKAGE " + (root ? "a ringmaster package is installed already: not touched;"
+                    : "not root:") + " extracting instead of dpkg -i");
+            Path into = dir.resolve("root");
+            assertThat(run(List.of("dpkg-deb", "--extract", deb.toString(), into.toString()), Map.of()).exit()).isZero();
+            Run v = run(List.of(into.resolve("usr/bin/ringmaster").toString(), "--version"),
+                    Map.of("RINGMASTER_JAR", into.resolve("usr/share/ringmaster/ringmaster.jar").toString()));
+            assertThat(v.exit()).as(v.out()).isZero();
+            assertThat(v.out()).contains("ringmaster 0.1.0");
+            return;
+        }
+        try {
+            Run install = run(List.of("dpkg", "-i", deb.toString()), Map.of());
+            assertThat(install.exit()).as(install.out()).isZero();
+            assertThat(run(List.of("dpkg-query", "-W", "-f=${Version}", "ringmaster"), Map.of()).out()).isEqualTo(version);
+            // the postinst's user, group and folders
+            assertThat(run(List.of("getent", "passwd", "ringmaster"), Map.of()).out())
+                    .contains(":/var/lib/ringmaster:/usr/sbin/nologin");
+            assertThat(run(List.of("stat", "-c", "%U:%G %a", "/var/lib/ringmaster"), Map.of()).out().strip())
+                    .isEqualTo("ringmaster:ringmaster 750");
+            assertThat(run(List.of("stat", "-c", "%U:%G %a", "/etc/ringmaster/ringmaster.env"), Map.of()).out().strip())
+                    .isEqualTo("root:ringmaster 640");
+
+            // the launcher finds a Java 21+ without JAVA_HOME, also with only /usr/bin and /bin on PATH
+            Run v = run(List.of("/usr/bin/ringmaster", "--version"), Map.of("PATH", "/usr/bin:/bin"));
+            assertThat(v.exit()).as(v.out()).isZero();
+            assertThat(v.out().strip()).isEqualTo("ringmaster 0.1.0");
+            Run help = run(List.of("/usr/bin/ringmaster", "monitor", "--help"), Map.of("PATH", "/usr/bin:/bin"));
+            assertThat(help.out()).contains("--log-format", "--config");
+            // a bad argument: one line, exit 2, as the user the units run as
+            Run bad = run(List.of("runuser", "-u", "ringmaster", "--", "/usr/bin/ringmaster", "--log-format", "xml",
+                    "ping"), Map.of("PATH", "/usr/bin:/bin"));
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.out().strip()).isEqualTo("ringmaster: --log-format must be text or json, not 'xml'");
+
+            // the units: systemd's own checker, on the installed files (it also checks that ExecStart exists)
+            Path analyze = Path.of("/usr/bin/systemd-analyze");
+            if (Files.isExecutable(analyze)) {
+                List<String> cmd = new ArrayList<>(List.of(analyze.toString(), "verify"));
+                UNITS.forEach(u -> cmd.add("/usr/lib/systemd/system/" + u));
+                Run verify = run(cmd, Map.of());
+                List<String> ours = verify.out().lines().filter(l -> l.contains("ringmaster")).toList();
+                assertThat(verify.exit()).as(verify.out()).isZero();
+                assertThat(ours).as("systemd-analyze verify about our units").isEmpty();
+            } else {
+                System.out.println("DEB-PACKAGE no systemd-analyze here: unit files checked by their keys only");
+            }
+            for (String u : UNITS) {
+                String unit = Files.readString(Path.of("/usr/lib/systemd/system", u));
+                assertThat(unit).as(u).contains("Restart=on-failure", "KillSignal=SIGTERM",
+                        "/etc/ringmaster/ringmaster.yml", "ExecStart=/usr/bin/ringmaster ");
+                assertThat(unit).as(u).containsPattern("(?m)^User=(ringmaster|root)$");
+            }
+        } finally {
+            Run purge = run(List.of("dpkg", "--purge", "ringmaster"), Map.of());
+            assertThat(purge.exit()).as(purge.out()).isZero();
+        }
+        // nothing left behind
+        assertThat(run(List.of("dpkg-query", "-W", "-f=${Status}", "ringmaster"), Map.of()).out())
+                .doesNotContain("installed");
+        assertThat(run(List.of("getent", "passwd", "ringmaster"), Map.of()).exit()).isNotZero();
+        assertThat(run(List.of("getent", "group", "ringmaster"), Map.of()).exit()).isNotZero();
+        for (String p : List.of("/usr/bin/ringmaster", "/usr/share/ringmaster", "/etc/ringmaster", "/var/lib/ringmaster",
+                "/usr/lib/systemd/system/ringmaster-monitor.service")) {
+            assertThat(Path.of(p)).as(p).doesNotExist();
+        }
+        System.out.printf("DEB-PACKAGE %s: dpkg -i, --version, systemd-analyze verify, dpkg --purge in %d ms%n",
+                deb.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The one .deb in cli/target (the build's package phase made it). */
+    private static Path builtDeb() throws IOException {
+        Path target = Path.of("..", "cli", "target").toAbsolutePath().normalize();
+        try (Stream<Path> s = Files.list(target)) {
+            List<Path> debs = s.filter(p -> p.getFileName().toString().matches("ringmaster_.*_all\\.deb")).toList();
+            assertThat(debs).as(".deb in " + target + " (the cli module's package phase makes it)").hasSize(1);
+            return debs.get(0);
+        }
+    }
+
+    /** Runs a command (stdout and stderr together), bounded to 2 minutes; env: variables to set, PATH replaced. */
+    private static Run run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("ringmaster-deb-it", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().remove("JAVA_HOME"); // the launcher must find a Java by itself
+            pb.environment().putAll(env);
+            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+            Process p = pb.start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", cmd) + ": still running after 2 minutes");
+            }
+            return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
