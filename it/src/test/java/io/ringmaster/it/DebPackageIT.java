@@ -43,10 +43,11 @@ class DebPackageIT {
         String version = run(List.of("dpkg-deb", "--field", deb.toString(), "Version"), Map.of()).out().strip();
         long t0 = System.nanoTime();
         boolean root = "0".equals(run(List.of("id", "-u"), Map.of()).out().strip());
+        // a package or a user of that name from before (not this test's): leave the machine's own alone
         boolean installedBefore = run(List.of("dpkg-query", "-W", "-f=${Status}", "ringmaster"), Map.of()).out()
-                .contains("install ok installed");
+                .contains("install ok installed") || run(List.of("getent", "passwd", "ringmaster"), Map.of()).exit() == 0;
         if (!root || installedBefore) {
-            System.out.println("DEB-PACKAGE " + (root ? "a ringmaster package is installed already: not touched;"
+            System.out.println("DEB-PACKAGE " + (root ? "a ringmaster package or user exists already: not touched;"
                     : "not root:") + " extracting instead of dpkg -i");
             Path into = dir.resolve("root");
             assertThat(run(List.of("dpkg-deb", "--extract", deb.toString(), into.toString()), Map.of()).exit()).isZero();
@@ -115,13 +116,15 @@ class DebPackageIT {
                 deb.getFileName(), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** The one .deb in cli/target (the build's package phase made it). */
+    /** The .deb in cli/target (the build's package phase made it). */
     private static Path builtDeb() throws IOException {
         Path target = Path.of("..", "cli", "target").toAbsolutePath().normalize();
         try (Stream<Path> s = Files.list(target)) {
-            List<Path> debs = s.filter(p -> p.getFileName().toString().matches("ringmaster_.*_all\\.deb")).toList();
-            assertThat(debs).as(".deb in " + target + " (the cli module's package phase makes it)").hasSize(1);
-            return debs.get(0);
+            // the newest, should an older version's package still lie there
+            return s.filter(p -> p.getFileName().toString().matches("ringmaster_.*_all\\.deb"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no ringmaster_*_all.deb in " + target
+                            + " (the cli module's package phase makes it)"));
         }
     }
 

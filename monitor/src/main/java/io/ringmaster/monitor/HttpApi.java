@@ -109,8 +109,8 @@ public final class HttpApi implements AutoCloseable {
     /** Starts serving. */
     public void start() {
         server.start();
-        log.info("API listening on {}://{}:{}/api/v1/ ({})", scheme, server.getAddress().getHostString(), port(),
-                guard.describe());
+        log.info("API listening on {}://{}:{}/api/v1/ ({}); topology page at /", scheme,
+                server.getAddress().getHostString(), port(), guard.describe());
     }
 
     @Override

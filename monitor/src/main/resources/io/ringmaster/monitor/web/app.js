@@ -10,7 +10,7 @@
   const COMMAND_TIMEOUT_MS = 120000; // a switchover waits for catch-up, bounded by the monitor's own timeouts
   const TOKEN_KEY = 'ringmaster.apiToken';
   const SVG = 'http://www.w3.org/2000/svg';
-  const BOX_W = 170, BOX_H = 74, COL_W = 230, ROW_H = 96, TOP = 60, LEFT = 16, INDENT = 24;
+  const BOX_W = 210, BOX_H = 74, COL_W = 260, ROW_H = 96, TOP = 60, LEFT = 16, INDENT = 24;
 
   let token = sessionStorage.getItem(TOKEN_KEY) || '';
   const last = {}; // section -> JSON text last drawn: redraw only on change, so a button is not replaced mid-click
