@@ -211,11 +211,12 @@
     body.replaceChildren();
     for (const h of hosts) {
       const actions = el('td', { class: 'actions' });
-      if (h.state !== 'ONLINE') {
+      // the states the monitor's state machine takes each command from (others it would refuse)
+      if (h.state === 'ADMIN_OFFLINE' || h.state === 'AWAITING_RECOVERY') {
         actions.append(button('set online', 'set-online', h.name,
           `Set ${h.name} online? It takes roles again.`, 'hosts/' + enc(h.name) + '/set-online'));
       }
-      if (h.state === 'ONLINE' || h.state === 'REPLICATION_DELAY' || h.state === 'REPLICATION_FAIL') {
+      if (['ONLINE', 'REPLICATION_DELAY', 'REPLICATION_FAIL', 'AWAITING_RECOVERY'].includes(h.state)) {
         actions.append(button('set offline', 'set-offline', h.name,
           `Set ${h.name} offline?` + (h.name === writer ? ' It is the writer: the monitor switches over first.' : ''),
           'hosts/' + enc(h.name) + '/set-offline'));
