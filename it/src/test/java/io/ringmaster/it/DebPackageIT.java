@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code .deb} the build made ({@code cli/target/ringmaster_VERSION_all.deb}, by jdeb): its contents, then, as
  * root, a real {@code dpkg -i} (the postinst makes the {@code ringmaster} user and folders), {@code ringmaster
- * --version} through the installed launcher with no {@code JAVA_HOME} (it finds a Java 21+ by itself), {@code
- * systemd-analyze verify} of the three units, and {@code dpkg --purge}, which leaves no file, user or group behind.
+ * --version} through the installed launcher with no {@code JAVA_HOME} (it finds a Java 21+ by itself), the monitor
+ * unit's command as the unit's user until SIGTERM, {@code systemd-analyze verify} of the three units, and {@code dpkg --purge}, which leaves no file, user or group behind.
  * Not root: the package is extracted into a folder and its launcher run from there. A machine that already has a
  * {@code ringmaster} package installed is not touched (the test says so and extracts instead).
  */
@@ -93,6 +93,7 @@ class DebPackageIT {
             } else {
                 System.out.println("DEB-PACKAGE no systemd-analyze here: unit files checked by their keys only");
             }
+            runMonitorAsTheUnitDoes();
             for (String u : UNITS) {
                 String unit = Files.readString(Path.of("/usr/lib/systemd/system", u));
                 assertThat(unit).as(u).contains("Restart=on-failure", "KillSignal=SIGTERM",
@@ -114,6 +115,91 @@ class DebPackageIT {
         }
         System.out.printf("DEB-PACKAGE %s: dpkg -i, --version, systemd-analyze verify, dpkg --purge in %d ms%n",
                 deb.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The monitor unit's command as its user ({@code setpriv} execs, so the JVM gets the signal): it starts from the
+     * packaged jar with {@code --log-format json}, serves the API and the topology page, writes its state under
+     * /var/lib/ringmaster, and SIGTERM stops it within 15 s. No database: the configured hosts' ports are closed.
+     */
+    private static void runMonitorAsTheUnitDoes() throws Exception {
+        Path config = Path.of("/etc/ringmaster/ringmaster.yml");
+        Files.writeString(config, """
+                cluster: packaged
+                monitor: {listen: 127.0.0.1:24191, state_file: /var/lib/ringmaster/ringmaster-state.json}
+                credentials:
+                  monitor: {user: ringmaster, password: "${RINGMASTER_PASSWORD}"}
+                  replication: {user: repl, password: "${REPL_PASSWORD}"}
+                hosts:
+                  - {name: db1, address: 127.0.0.1, port: 24192, mode: master}
+                  - {name: db2, address: 127.0.0.1, port: 24193, mode: master}
+                roles:
+                  - {name: writer, mode: exclusive, hosts: [db1, db2]}
+                  - {name: reader, mode: balanced, hosts: [db1, db2]}
+                """);
+        Path log = Files.createTempFile("ringmaster-deb-monitor", ".log");
+        Process p = null;
+        try {
+            run(List.of("chgrp", "ringmaster", config.toString()), Map.of());
+            run(List.of("chmod", "0640", config.toString()), Map.of());
+            ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=ringmaster", "--regid=ringmaster",
+                    "--init-groups", "--", "/usr/bin/ringmaster", "monitor", "--config", config.toString(),
+                    "--log-format", "json").redirectErrorStream(true).redirectOutput(log.toFile())
+                    .directory(new java.io.File("/var/lib/ringmaster"));
+            pb.environment().remove("JAVA_HOME");
+            pb.environment().put("PATH", "/usr/bin:/bin");
+            pb.environment().put("RINGMASTER_PASSWORD", "not-used-no-server-0123");
+            pb.environment().put("REPL_PASSWORD", "not-used-no-server-4567");
+            p = pb.start();
+            var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(1)).build();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:24191"
+                            + path)).timeout(java.time.Duration.ofSeconds(2)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    return null;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            };
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            java.net.http.HttpResponse<String> ping = null;
+            while (System.nanoTime() < deadline && p.isAlive() && (ping = get.apply("/api/v1/ping")) == null) {
+                Thread.sleep(200);
+            }
+            assertThat(ping).as("the packaged monitor's API within 30 s: " + Files.readString(log)).isNotNull();
+            assertThat(ping.statusCode()).isEqualTo(200);
+            var page = get.apply("/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>Ringmaster</title>");
+            long term = System.nanoTime();
+            run(List.of("kill", "-TERM", Long.toString(p.pid())), Map.of());
+            assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("stopped within 15 s of SIGTERM").isTrue();
+            assertThat(p.exitValue()).as(Files.readString(log)).isIn(0, 143);
+            String out = Files.readString(log);
+            assertThat(out).contains("\"formattedMessage\":\"monitor stopped\"");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String line : out.lines().filter(l -> !l.isBlank()).toList()) {
+                assertThat(json.readTree(line).path("level").isTextual()).as(line).isTrue();
+            }
+            System.out.printf("DEB-PACKAGE monitor as user ringmaster: API up, SIGTERM to exit %d in %d ms%n",
+                    p.exitValue(), (System.nanoTime() - term) / 1_000_000);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(config);
+            // what the test's monitor wrote; the package's purge keeps a non-empty /var/lib/ringmaster
+            try (Stream<Path> left = Files.list(Path.of("/var/lib/ringmaster"))) {
+                for (Path f : left.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** The .deb in cli/target (the build's package phase made it). */
