@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * The monitor's HTTP API (JSON under {@code /api/v1/}), on the JDK's built-in HTTP server.
  *
  * <pre>
+ * GET  /                                 the live topology page (see {@link WebPage}): HTML, no token needed
  * GET  /api/v1/ping                      {"ok": true}
  * GET  /api/v1/status                    the show view (see {@link StatusView#show})
  * GET  /api/v1/checks                    every check of every host
@@ -97,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
         this.pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringmaster-api-", 1).factory());
         server.setExecutor(pool);
         server.createContext("/api/v1/", this::handle);
+        server.createContext("/", new WebPage()); // the live topology page (static files; their calls are guarded)
     }
 
     /** The bound port. */
@@ -107,8 +109,8 @@ public final class HttpApi implements AutoCloseable {
     /** Starts serving. */
     public void start() {
         server.start();
-        log.info("API listening on {}://{}:{}/api/v1/ ({})", scheme, server.getAddress().getHostString(), port(),
-                guard.describe());
+        log.info("API listening on {}://{}:{}/api/v1/ ({}); topology page at /", scheme,
+                server.getAddress().getHostString(), port(), guard.describe());
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,6 +47,18 @@ final class Prober implements AutoCloseable {
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
     }
 
+    /** One host's probe with the cluster and the host in the log context (MDC) of the probing thread. */
+    private HostProbe.Result probeLogged(HostConfig h, OptionalLong heartbeatOwner) throws Exception {
+        MDC.put("cluster", config.cluster());
+        MDC.put("host", h.name());
+        try {
+            return probe.probe(h, heartbeatOwner);
+        } finally {
+            MDC.remove("host");
+            MDC.remove("cluster");
+        }
+    }
+
     /**
      * Probes every host (or takes the answer of its probe still in flight).
      *
@@ -68,7 +81,7 @@ final class Prober implements AutoCloseable {
         for (HostConfig h : config.hosts()) {
             try {
                 inFlight.compute(h.name(), (n, f) -> f == null || (f.epoch() < epoch && f.future().isDone())
-                        ? new InFlight(pool.submit(() -> probe.probe(h, heartbeatOwner)), System.nanoTime(), epoch)
+                        ? new InFlight(pool.submit(() -> probeLogged(h, heartbeatOwner)), System.nanoTime(), epoch)
                         : f);
             } catch (RejectedExecutionException e) {
                 out.put(h.name(), failed(h.name(), false, "check not started: " + e.getMessage()));
