@@ -77,6 +77,7 @@ public final class Monitor implements AutoCloseable {
     private final RoutePublisher routes;
     private final AddressPublisher addresses;
     private final ScheduledChecksum checksum;
+    private final MonitorMetrics metrics;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -162,7 +163,8 @@ public final class Monitor implements AutoCloseable {
                         checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
                     }
                 }) : null;
-        this.prober = new Prober(config, probe, clock);
+        this.metrics = new MonitorMetrics(config, journal, clock);
+        this.prober = new Prober(config, probe, clock, metrics::probed);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
                 RoundSchedule.FAST_PERIOD_MS);
@@ -214,6 +216,7 @@ public final class Monitor implements AutoCloseable {
 
     private void round() {
         MDC.put("cluster", config.cluster());
+        long began = System.nanoTime();
         try {
             long epoch = state.epoch();
             Map<String, HostObservation> obs = probeAll();
@@ -256,6 +259,7 @@ public final class Monitor implements AutoCloseable {
             log.error("monitor round failed", e);
         } finally {
             selfCheck.roundEnded();
+            metrics.roundEnded(this, System.nanoTime() - began);
             MDC.remove("cluster");
             schedule.roundEnded(lastSuspect);
         }
@@ -516,10 +520,20 @@ public final class Monitor implements AutoCloseable {
      * waits for it to let go of the old writer before fencing it.
      *
      * @param router the router's name, unique among the routers following this monitor
+     * @param stats  the counters it sent ({@code Router.stats()}'s shape), or null
      */
-    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease)
+    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease, Object stats)
             throws InterruptedException {
-        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease);
+        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease, stats);
+    }
+
+    /** The route publisher (standalone routers, their counters), for the API; and the Prometheus series. */
+    RoutePublisher publisher() {
+        return routes;
+    }
+
+    public MonitorMetrics metrics() {
+        return metrics;
     }
 
     /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */

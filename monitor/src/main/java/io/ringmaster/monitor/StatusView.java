@@ -72,6 +72,10 @@ public final class StatusView {
         if (routes != null) {
             out.put("routes", routes);
         }
+        List<Map<String, Object>> routers = m.publisher().followersView();
+        if (!routers.isEmpty()) {
+            out.put("routers", routers); // standalone routers, with the counters they sent
+        }
         return out;
     }
 
