@@ -78,6 +78,7 @@ public final class Monitor implements AutoCloseable {
     private final AddressPublisher addresses;
     private final ScheduledChecksum checksum;
     private final MonitorMetrics metrics;
+    private final ScheduledLint lint;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -155,15 +156,12 @@ public final class Monitor implements AutoCloseable {
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
                         .toList(), privileges::gaps);
-        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
-                (key, text) -> {
-                    if (text == null) {
-                        checksumFindings.remove(key);
-                    } else {
-                        checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
-                    }
-                }) : null;
+        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready, (key, text) ->
+                checksumFindings.compute(key, (k, was) -> text == null ? null : new Finding.ChecksumDrift(k, text)))
+                : null;
         this.metrics = new MonitorMetrics(config, journal, clock);
+        this.lint = config.monitor().lintPeriod().isZero() ? null
+                : new ScheduledLint(config, () -> ready, () -> state.holder(writerRole));
         this.prober = new Prober(config, probe, clock, metrics::probed);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
@@ -185,6 +183,7 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.start();
         }
+        Optional.ofNullable(lint).ifPresent(ScheduledLint::start);
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -200,6 +199,7 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.close();
         }
+        Optional.ofNullable(lint).ifPresent(ScheduledLint::close);
         writerWatch.close();
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -451,6 +451,7 @@ public final class Monitor implements AutoCloseable {
     public List<Finding> currentFindings() {
         List<Finding> out = new ArrayList<>(roundFindings);
         out.addAll(checksumFindings.values());
+        Optional.ofNullable(lint).ifPresent(l -> out.addAll(l.findings()));
         return out;
     }
 
