@@ -21,14 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /metrics} of the monitor and of a standalone router on real servers (ports 22000-22099), scraped and
  * parsed by Prometheus' own client library while the writer is SIGKILLed: the writer role moves from db1 to db2 in
- * the series, the failover counter goes up by one, lag is a number, and the router's counters reach the monitor.
+ * the series, the failover counter goes up by one, lag is a number, the router's counters reach the monitor, and
+ * the new writer's agent holds the writer lease in its own series.
  */
 class MetricsIT {
     private static final String HOST_ROLE = "ringmaster_host_role";
 
     @Test
     void shouldShowTheFailoverInTheSeriesOfTheMonitorAndTheRouter(@TempDir Path dir) throws Exception {
-        try (RouterCluster rc = RouterCluster.up(dir, 22000, "  writer_lease: 1s\n  hold_timeout: 5s\n"
+        try (RouterCluster rc = RouterCluster.upWithAgents(dir, 22000, "  writer_lease: 1s\n  hold_timeout: 5s\n"
                 + "  metrics: 127.0.0.1:22090\n")) {
             var c = rc.cluster;
             c.startMonitor();
@@ -79,6 +80,15 @@ class MetricsIT {
                     assertThat(r.get("id")).isEqualTo(router.id());
                     assertThat(r.get("listeners")).asList().isNotEmpty();
                 });
+                // the agents: their own endpoint, and the monitor's view of them
+                String agent2 = "http://127.0.0.1:" + c.config.agents().agent("db2").orElseThrow().port() + "/metrics";
+                Prometheus.Scrape a2 = Prometheus.scrape(agent2);
+                assertThat(a2.value("ringmaster_agent_lease_age_seconds", "host", "db2").orElseThrow())
+                        .isBetween(0.0, 5.0);
+                assertThat(a2.value("ringmaster_agent_writer_lease", "host", "db2")).hasValue(0);
+                assertThat(a2.value("ringmaster_agent_addresses_held", "host", "db2")).isPresent();
+                assertThat(before.value("ringmaster_agent_reachable", "host", "db1")).hasValue(1);
+                assertThat(before.value("ringmaster_agent_lease_age_seconds", "host", "db3")).isPresent();
                 Prometheus.Scrape own = Prometheus.scrape(routerUrl);
                 assertThat(own.value("ringmaster_router_connections_total", "listener", "writer").orElseThrow())
                         .isGreaterThanOrEqualTo(2);
@@ -123,6 +133,8 @@ class MetricsIT {
                         "ringmaster_router_backend", "router", router.id(), "listener", "writer", "host", "db2")
                         .orElse(0) == 1);
                 assertThat(post(monitor)).isEqualTo(405);
+                await().atMost(Duration.ofSeconds(5)).until(() -> Prometheus.scrape(agent2)
+                        .value("ringmaster_agent_writer_lease", "host", "db2").orElse(0) == 1);
             }
         }
     }
