@@ -45,7 +45,7 @@ public final class MetricsHandler implements HttpHandler {
             Optional<ApiGuard.Refusal> refused = guard.check(method, false,
                     ex.getRequestHeaders().getFirst("Authorization"));
             if (refused.isPresent()) {
-                guard.logRefusal(method, "../metrics", ex.getRemoteAddress(), refused.get());
+                guard.logRefusal(method, "/metrics", ex.getRemoteAddress(), refused.get());
                 if (refused.get().status() == 401) {
                     ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ringmaster\"");
                 }
