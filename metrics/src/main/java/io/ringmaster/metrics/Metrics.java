@@ -6,7 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 
 /**
- * Where the Prometheus registries of Ringmaster's daemons come from, and the buckets their histograms share.
+ * Where the Prometheus registries of Ringmaster's daemons come from (with the JVM's memory, threads, CPU and uptime
+ * bound), and the buckets their histograms share.
  * Names follow Prometheus' conventions with the unit in the name ({@code ringmaster_host_replication_lag_seconds});
  * every series carries the {@code cluster} tag. Thread-safe.
  */
@@ -23,6 +24,11 @@ public final class Metrics {
     public static PrometheusMeterRegistry registry(String cluster) {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         r.config().commonTags("cluster", cluster);
+        // the daemon's own health: heap, threads, CPU, uptime (jvm_*, process_*, system_*)
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(r);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(r);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(r);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(r);
         return r;
     }
 
