@@ -101,6 +101,9 @@ class MetricsIT {
                 // SIGKILL the writer and scrape the monitor while it fails over
                 c.sandbox.kill("db1");
                 long killed = System.nanoTime();
+                // a writer connection opened now finds db1 gone and is held until db2 is published
+                java.util.concurrent.CompletableFuture<String> held = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> writerThroughRouter(rc));
                 List<String> seen = new ArrayList<>();
                 Prometheus.Scrape during;
                 do {
@@ -132,6 +135,14 @@ class MetricsIT {
                 await().atMost(Duration.ofSeconds(5)).until(() -> Prometheus.scrape(monitor).value(
                         "ringmaster_router_backend", "router", router.id(), "listener", "writer", "host", "db2")
                         .orElse(0) == 1);
+                assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("db2");
+                Prometheus.Scrape ownAfter = Prometheus.scrape(routerUrl);
+                assertThat(ownAfter.value("ringmaster_router_connections_held_total", "listener", "writer")
+                        .orElseThrow()).isGreaterThanOrEqualTo(1);
+                assertThat(ownAfter.value("ringmaster_router_hold_seconds_count", "listener", "writer")
+                        .orElseThrow()).isGreaterThanOrEqualTo(1);
+                assertThat(ownAfter.value("ringmaster_router_hold_seconds_sum", "listener", "writer")
+                        .orElseThrow()).isGreaterThan(0);
                 assertThat(post(monitor)).isEqualTo(405);
                 await().atMost(Duration.ofSeconds(5)).until(() -> Prometheus.scrape(agent2)
                         .value("ringmaster_agent_writer_lease", "host", "db2").orElse(0) == 1);
