@@ -10,17 +10,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ringmaster lint}: the gotchas of a running topology, per host, each with the exact fix. */
-@Command(name = "lint", mixinStandardHelpOptions = true, description = {
-        "Check the live servers for what breaks multi-master replication later: log_slave_updates, server_id,",
-        "gtid_domain_id, auto_increment collisions, read_only off on a passive master or replica, binlog format",
-        "and row image, gtid_strict_mode, semi-sync (off, or falling back to async), slave_net_timeout and the",
-        "heartbeat against the detection time, replication filters, non-InnoDB tables, tables without a primary",
-        "key, differing server versions, clocks more than 1 s apart. Only reads (as the monitor account). The",
-        "monitor runs the same checks every monitor.lint_period and shows violations as LintViolation findings."},
+@Command(name = "lint", mixinStandardHelpOptions = true, description = "Check the live servers for what breaks "
+        + "multi-master replication later: log_slave_updates, server_id, gtid_domain_id, auto_increment collisions, "
+        + "read_only off on a passive master or replica, binlog format and row image, gtid_strict_mode, semi-sync (off, "
+        + "or falling back to async), slave_net_timeout and the heartbeat against the detection time, replication "
+        + "filters, non-InnoDB tables, tables without a primary key, differing server versions, clocks more than 1 s "
+        + "apart. Each finding names the host and the exact fix. Only reads (as the monitor account). The monitor runs "
+        + "the same checks every monitor.lint_period and shows them as LintViolation findings.",
         footer = {"", "Exit code: a bit mask (0: clean):",
-                "  1 a host could not be read, 2 bad usage or configuration (alone), 4 unsafe replication settings,",
-                "  8 auto-increment collisions possible, 16 binary log or semi-sync unsuitable,",
-                "  32 failure detection too slow, 64 unsafe tables, 128 hosts differ (versions, clocks)."})
+                "  1 a host could not be read, 2 bad usage or configuration (alone),",
+                "  4 unsafe replication settings, 8 auto-increment collisions possible,",
+                "  16 binary log or semi-sync unsuitable, 32 failure detection too slow,",
+                "  64 unsafe tables, 128 hosts differ (versions, clocks)."})
 final class LintCommand implements Callable<Integer> {
     @Mixin ConfigOption config;
     @Option(names = "--writer", paramLabel = "HOST",
