@@ -7,7 +7,7 @@ package io.ringmaster.tools.lint;
 public enum LintCheck {
     UNREACHABLE("unreachable", LintStatus.ERROR, "the host could not be read"),
     LOG_SLAVE_UPDATES("log-slave-updates", LintStatus.REPLICATION,
-            "log_slave_updates off on a master that has replicas (they miss the other masters' changes)"),
+            "log_slave_updates off on a master of a topology with replicas (they miss the other masters' changes)"),
     SERVER_ID("server-id", LintStatus.REPLICATION, "server_id 0 or shared by two hosts"),
     GTID_DOMAIN_ID("gtid-domain-id", LintStatus.REPLICATION, "two masters share a gtid_domain_id"),
     AUTO_INCREMENT("auto-increment", LintStatus.WRITE_COLLISION,

@@ -117,10 +117,12 @@ public final class LintRules {
             if (f == null) {
                 continue;
             }
-            boolean hasReplicas = !config.replicasOf(m.name()).isEmpty() || masters.size() >= 3;
+            // a failover moves the replicas of a dead master under another one: each needs what it applied
+            boolean hasReplicas = masters.size() >= 3 || config.hosts().stream().anyMatch(h -> !h.isMaster());
             if (hasReplicas && f.on("log_bin") && !f.on("log_slave_updates")) {
                 out.add(new LintFinding(m.name(), LintCheck.LOG_SLAVE_UPDATES, "log_slave_updates is OFF on a "
-                        + "master with replicas: they miss every change it applies from the other masters",
+                        + "master of a topology with replicas: its replicas (and those a failover moves under it) "
+                        + "miss every change it applies from the other masters",
                         "add 'log_slave_updates = ON' under [mysqld] of " + m.name() + " and restart it"));
             }
             if (masters.size() < 2) {

@@ -95,12 +95,23 @@ class LintRulesTest {
     }
 
     @Test
-    void shouldReportLogSlaveUpdatesOffOnlyOnAMasterWithReplicas() {
+    void shouldReportLogSlaveUpdatesOffOnEveryMasterOfATopologyWithReplicas() {
         List<LintFinding> l = lint(topology(f -> with(with(f, "db1", "log_slave_updates", "OFF"),
                 "db2", "log_slave_updates", "OFF")));
-        assertThat(codes(l)).containsExactly("db1 log-slave-updates"); // db2 has no replica in a pair
+        // db2 has no replica now, but a failover moves db3 under it
+        assertThat(codes(l)).containsExactlyInAnyOrder("db1 log-slave-updates", "db2 log-slave-updates");
         assertThat(l.get(0).fix()).contains("log_slave_updates = ON").contains("[mysqld] of db1");
         assertThat(exit(l)).isEqualTo(LintStatus.REPLICATION.bit());
+        // a replica does not need it, nor a pair of masters without replicas
+        assertThat(lint(topology(f -> with(f, "db3", "log_slave_updates", "OFF")))).isEmpty();
+        RingmasterConfig bare = ConfigLoader.parse(String.join("\n", "cluster: t", "credentials:",
+                "  monitor: {user: root, password: \"\"}", "  replication: {user: repl, password: \"x\"}", "hosts:",
+                "  - {name: db1, address: 127.0.0.1, port: 3301, mode: master}",
+                "  - {name: db2, address: 127.0.0.1, port: 3302, mode: master}", ""), "test", Path.of("."), null,
+                k -> null);
+        Map<String, HostFacts> two = topology(f -> with(f, "db2", "log_slave_updates", "OFF"));
+        two.remove("db3");
+        assertThat(LintRules.check(bare, two, Optional.empty())).isEmpty();
     }
 
     @Test
