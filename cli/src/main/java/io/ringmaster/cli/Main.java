@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
                 ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,
-                ChecksumCommand.class, SyncCommand.class,
+                ChecksumCommand.class, SyncCommand.class, LintCommand.class,
                 CloneCommand.class, RebuildCommand.class,
         })
 public final class Main implements Runnable {

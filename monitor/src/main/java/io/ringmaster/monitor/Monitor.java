@@ -77,6 +77,8 @@ public final class Monitor implements AutoCloseable {
     private final RoutePublisher routes;
     private final AddressPublisher addresses;
     private final ScheduledChecksum checksum;
+    private final MonitorMetrics metrics;
+    private final ScheduledLint lint;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -154,15 +156,13 @@ public final class Monitor implements AutoCloseable {
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
                         .toList(), privileges::gaps);
-        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
-                (key, text) -> {
-                    if (text == null) {
-                        checksumFindings.remove(key);
-                    } else {
-                        checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
-                    }
-                }) : null;
-        this.prober = new Prober(config, probe, clock);
+        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready, (key, text) ->
+                checksumFindings.compute(key, (k, was) -> text == null ? null : new Finding.ChecksumDrift(k, text)))
+                : null;
+        this.metrics = new MonitorMetrics(config, journal, clock);
+        this.lint = config.monitor().lintPeriod().isZero() ? null
+                : new ScheduledLint(config, () -> ready, () -> state.holder(writerRole));
+        this.prober = new Prober(config, probe, clock, metrics::probed);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
                 RoundSchedule.FAST_PERIOD_MS);
@@ -183,6 +183,7 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.start();
         }
+        Optional.ofNullable(lint).ifPresent(ScheduledLint::start);
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -198,6 +199,7 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.close();
         }
+        Optional.ofNullable(lint).ifPresent(ScheduledLint::close);
         writerWatch.close();
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -214,6 +216,7 @@ public final class Monitor implements AutoCloseable {
 
     private void round() {
         MDC.put("cluster", config.cluster());
+        long began = System.nanoTime();
         try {
             long epoch = state.epoch();
             Map<String, HostObservation> obs = probeAll();
@@ -256,6 +259,7 @@ public final class Monitor implements AutoCloseable {
             log.error("monitor round failed", e);
         } finally {
             selfCheck.roundEnded();
+            metrics.roundEnded(this, System.nanoTime() - began);
             MDC.remove("cluster");
             schedule.roundEnded(lastSuspect);
         }
@@ -447,6 +451,7 @@ public final class Monitor implements AutoCloseable {
     public List<Finding> currentFindings() {
         List<Finding> out = new ArrayList<>(roundFindings);
         out.addAll(checksumFindings.values());
+        Optional.ofNullable(lint).ifPresent(l -> out.addAll(l.findings()));
         return out;
     }
 
@@ -516,10 +521,20 @@ public final class Monitor implements AutoCloseable {
      * waits for it to let go of the old writer before fencing it.
      *
      * @param router the router's name, unique among the routers following this monitor
+     * @param stats  the counters it sent ({@code Router.stats()}'s shape), or null
      */
-    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease)
+    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease, Object stats)
             throws InterruptedException {
-        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease);
+        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease, stats);
+    }
+
+    /** The route publisher (standalone routers, their counters), for the API; and the Prometheus series. */
+    RoutePublisher publisher() {
+        return routes;
+    }
+
+    public MonitorMetrics metrics() {
+        return metrics;
     }
 
     /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */

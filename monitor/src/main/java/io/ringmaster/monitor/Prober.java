@@ -35,10 +35,13 @@ final class Prober implements AutoCloseable {
     private final Clock clock;
     private final ThreadPoolExecutor pool;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final java.util.function.ObjLongConsumer<String> timing;
 
     private record InFlight(Future<HostProbe.Result> future, long startedNanos, long epoch) {}
 
-    Prober(RingmasterConfig config, HostProbe probe, Clock clock) {
+    /** @param timing told how long each probe that answered took: host, ns */
+    Prober(RingmasterConfig config, HostProbe probe, Clock clock, java.util.function.ObjLongConsumer<String> timing) {
+        this.timing = timing;
         this.config = config;
         this.probe = probe;
         this.clock = clock;
@@ -52,7 +55,7 @@ final class Prober implements AutoCloseable {
         MDC.put("cluster", config.cluster());
         MDC.put("host", h.name());
         try {
-            return probe.probe(h, heartbeatOwner);
+            return timed(h, heartbeatOwner);
         } finally {
             MDC.remove("host");
             MDC.remove("cluster");
@@ -99,6 +102,13 @@ final class Prober implements AutoCloseable {
             r.ifPresent(x -> out.put(h.name(), x));
         }
         return out;
+    }
+
+    private HostProbe.Result timed(HostConfig h, OptionalLong heartbeatOwner) {
+        long began = System.nanoTime();
+        HostProbe.Result r = probe.probe(h, heartbeatOwner);
+        timing.accept(h.name(), System.nanoTime() - began);
+        return r;
     }
 
     private Optional<HostProbe.Result> await(String host, InFlight f, long leftMs, long boundMs, long epoch,

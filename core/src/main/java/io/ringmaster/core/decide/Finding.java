@@ -242,4 +242,23 @@ public sealed interface Finding {
                     + "round plans the change again";
         }
     }
+
+    /**
+     * {@code ringmaster lint}'s checks, which the monitor runs every {@code monitor.lint_period}, found a setting or a
+     * table on a host that will hurt later (log_slave_updates off on a master with replicas, a MyISAM table...).
+     *
+     * @param host    the host ("" for the cluster)
+     * @param check   the lint check's code, e.g. {@code non-innodb}
+     * @param problem what is wrong, one line
+     * @param fix     the exact fix, one line
+     */
+    record LintViolation(String host, String check, String problem, String fix) implements Finding {
+        public String summary() {
+            return "lint " + check + (host.isEmpty() ? "" : " on " + host) + ": " + problem;
+        }
+
+        public String howToClear() {
+            return fix + " (the next lint run clears it)";
+        }
+    }
 }
