@@ -107,7 +107,12 @@
     if (changed('topology', [s.hosts, s.writer])) drawTopology(s.hosts || [], s.writer);
     if (changed('hosts', [s.hosts, s.writer])) drawHosts(s.hosts || [], s.writer);
     if (changed('findings', s.findings)) drawFindings(s.findings || []);
-    if (changed('routers', s.routes)) drawRouters(s.routes || []);
+    // the listeners of the router in the monitor's process, then those of every standalone router that follows it
+    const listeners = (s.routes || []).map((l) => Object.assign({ router: 'monitor' }, l));
+    for (const r of s.routers || []) {
+      for (const l of r.listeners || []) listeners.push(Object.assign({ router: r.id, lastPollAgoMs: r.lastPollAgoMs }, l));
+    }
+    if (changed('routers', listeners)) drawRouters(listeners);
   }
 
   // ------------------------------------------------------------------ topology (SVG)
@@ -303,14 +308,15 @@
     const div = $('routers');
     div.replaceChildren();
     if (listeners.length === 0) {
-      div.append(el('p', { class: 'none', text: 'no router listener in the monitor\'s process' }));
+      div.append(el('p', { class: 'none', text: 'no router listener (none in the monitor\'s process, no standalone router polling)' }));
       return;
     }
-    const table = el('table', {}, el('thead', {}, el('tr', {}, ...['listener', 'role', 'listen', 'state',
+    const table = el('table', {}, el('thead', {}, el('tr', {}, ...['router', 'listener', 'role', 'listen', 'state',
       'backends (open / total)', 'accepted', 'held', 'refused'].map((t) => el('th', { text: t })))));
     const body = el('tbody');
     for (const l of listeners) {
-      body.append(el('tr', { 'data-listener': l.name },
+      body.append(el('tr', { 'data-listener': l.name, 'data-router': l.router },
+        el('td', { text: l.router + (l.lastPollAgoMs === undefined ? '' : ` (polled ${l.lastPollAgoMs} ms ago)`) }),
         el('td', { text: l.name }), el('td', { text: l.role }), el('td', { text: l.listen }),
         el('td', { text: l.state }),
         el('td', { text: (l.backends || []).map((b) => `${b.name}${b.current ? '' : ' (old)'}: ${b.open} / ${b.total}`)
