@@ -186,4 +186,28 @@ class BackupIT {
         assertThat(m.path("verification").path("status").asText()).isEqualTo("failed");
         assertThat(m.path("verification").path("message").asText()).contains("SHA-256");
     }
+
+    /**
+     * A backup whose files are intact (SHA-256, page checksums) but whose data is not the writer's: taken from a
+     * replica that drifted silently (a row changed there with the binary log off). Only the comparison with the
+     * writer can see it.
+     */
+    @Test
+    void f_verifyCatchesDataThatDiffersFromTheWriter() throws Exception {
+        var db3 = kit.cluster.host("db3");
+        String original = q("db3", "SELECT v FROM app.t WHERE id = 7");
+        kit.cluster.sql.exec(db3, "SET SESSION sql_log_bin = 0",
+                "SET GLOBAL read_only = OFF", "UPDATE app.t SET v = 'drifted' WHERE id = 7",
+                "SET GLOBAL read_only = ON");
+        try {
+            JsonNode drifted = json(Cli.run("backup", "--host", "db3", "--config", cfg(), "--json"));
+            Cli v = Cli.run("backup", "verify", drifted.path("id").asText(), "--port",
+                    Integer.toString(BASE_PORT + 92), "--config", cfg());
+            assertThat(v.exit()).as(v.out() + v.err()).isEqualTo(1);
+            assertThat(v.out()).contains("failed").contains("differing chunk");
+        } finally {
+            kit.cluster.sql.exec(db3, "SET SESSION sql_log_bin = 0", "SET GLOBAL read_only = OFF",
+                    "UPDATE app.t SET v = '" + original + "' WHERE id = 7", "SET GLOBAL read_only = ON");
+        }
+    }
 }
