@@ -210,4 +210,22 @@ class BackupIT {
                     "UPDATE app.t SET v = '" + original + "' WHERE id = 7", "SET GLOBAL read_only = ON");
         }
     }
+
+    @Test
+    void g_logicalBackupHasTheDumpsGtidPosition() throws Exception {
+        GtidPosition pos = kit.cluster.sql.binlogPosition(kit.cluster.host("db1"));
+        assertThat(kit.cluster.sql.waitForGtid(kit.cluster.host("db3"), pos, Duration.ofSeconds(60), "test"))
+                .isTrue();
+        JsonNode m = json(Cli.run("backup", "--logical", "--config", cfg(), "--json"));
+        assertThat(m.path("kind").asText()).isEqualTo("logical");
+        assertThat(m.path("host").asText()).isEqualTo("db3");
+        assertThat(GtidPosition.parse(m.path("gtid_position").asText()).contains(pos))
+                .as("the dump's position " + m.path("gtid_position").asText() + " holds the quiet writer's " + pos)
+                .isTrue();
+        Path dump = repo.resolve("backups").resolve(m.path("id").asText()).resolve("dump.sql.zst");
+        assertThat(Files.size(dump)).isEqualTo(m.path("stored_bytes").asLong());
+        Cli r = Cli.run("restore", m.path("id").asText(), "--to", "db4", "--config", cfg());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("logical backup");
+    }
 }
