@@ -11,7 +11,6 @@ import io.ringmaster.mysql.MariaDbDialect;
 import io.ringmaster.mysql.SqlActions;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
