@@ -15,9 +15,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -246,46 +243,37 @@ public final class BackupTaker {
         DumpPosition dump = new DumpPosition();
         MessageDigest sha = Repository.newDigest();
         long raw = 0;
-        HttpRequest req = agent.request(q, Duration.ofMinutes(5)).GET().build();
-        HttpResponse<InputStream> res;
+        RawAgentHttp.Answer res;
         try {
-            res = agent.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+            res = RawAgentHttp.get(config.agents(), agent, q, STALL);
         } catch (IOException e) {
-            throw new BackupException(BackupException.UNREACHABLE, "agent of " + host.name() + " cannot be reached "
-                    + "for the stream: " + e.getMessage());
+            throw new BackupException(BackupException.UNREACHABLE, e.getMessage() + " (for the stream)");
         }
-        if (res.statusCode() != 200) {
-            String body;
-            try (InputStream in = res.body()) {
-                body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        try (res) {
+            if (res.status() != 200) {
+                throw new BackupException(BackupException.FAILED, "agent of " + host.name() + ": " + res.error());
             }
-            throw new BackupException(BackupException.FAILED, "agent of " + host.name() + ": "
-                    + Manifest.JSON.readTree(body.isEmpty() ? "{}" : body).path("error").asText(body));
-        }
-        StallWatch watch = new StallWatch(res.body(), STALL, "backup " + id);
-        try (InputStream in = res.body();
-             OutputStream fileOut = Files.newOutputStream(file);
-             DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(fileOut, 1 << 20), sha);
-             ZstdOutputStream z = new ZstdOutputStream(digest, ZSTD_LEVEL)) {
-            z.setChecksum(true);
-            z.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                watch.tick();
-                if (logical) {
-                    dump.feed(buf, n);
-                } else {
-                    scanner.feed(buf, 0, n);
+            try (InputStream in = res.body();
+                 OutputStream fileOut = Files.newOutputStream(file);
+                 DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(fileOut, 1 << 20), sha);
+                 ZstdOutputStream z = new ZstdOutputStream(digest, ZSTD_LEVEL)) {
+                z.setChecksum(true);
+                z.setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
+                byte[] buf = new byte[RawAgentHttp.CHUNK];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (logical) {
+                        dump.feed(buf, n);
+                    } else {
+                        scanner.feed(buf, 0, n);
+                    }
+                    z.write(buf, 0, n);
+                    raw += n;
                 }
-                z.write(buf, 0, n);
-                raw += n;
+            } catch (IOException e) {
+                throw new IOException("the stream from " + host.name() + " broke after " + raw + " bytes: "
+                        + e.getMessage() + " (nothing arrives for " + STALL.toSeconds() + " s cuts it)", e);
             }
-        } catch (IOException e) {
-            throw new IOException("the stream from " + host.name() + " broke after " + raw + " bytes: "
-                    + e.getMessage(), e);
-        } finally {
-            watch.close();
         }
         JsonNode result = awaitResult(agent, id);
         if (!result.path("ok").asBoolean(false)) {

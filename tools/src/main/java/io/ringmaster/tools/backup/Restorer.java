@@ -11,9 +11,7 @@ import io.ringmaster.mysql.MariaDbDialect;
 import io.ringmaster.mysql.SqlActions;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,32 +214,17 @@ public final class Restorer {
     private void sendPart(AgentClient agent, String job, int n, Manifest m)
             throws BackupException, InterruptedException {
         Path file = repo.dir(m.id()).resolve(m.files().get(0).name());
-        HttpRequest req = agent.request("restore/part?id=" + job + "&n=" + n, Duration.ofHours(2))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        return new ZstdInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })).build();
         long t0 = System.nanoTime();
-        HttpResponse<String> res;
-        try {
-            res = agent.http().send(req, HttpResponse.BodyHandlers.ofString());
+        try (InputStream in = new ZstdInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20));
+             RawAgentHttp.Answer res = RawAgentHttp.post(config.agents(), agent, "restore/part?id=" + job + "&n=" + n,
+                     in, Duration.ofMinutes(10))) {
+            if (res.status() != 200) {
+                throw new BackupException(BackupException.FAILED, "restore " + job + ": part " + m.id() + ": "
+                        + res.error() + "; the host's data was not touched");
+            }
         } catch (IOException e) {
             throw new BackupException(BackupException.FAILED, "restore " + job + ": sending " + m.id() + " failed: "
                     + e.getMessage() + "; the host's data was not touched");
-        }
-        if (res.statusCode() != 200) {
-            String err;
-            try {
-                err = Manifest.JSON.readTree(res.body()).path("error").asText(res.body());
-            } catch (IOException e) {
-                err = res.body();
-            }
-            throw new BackupException(BackupException.FAILED, "restore " + job + ": part " + m.id() + ": " + err
-                    + "; the host's data was not touched");
         }
         double s = (System.nanoTime() - t0) / 1e9;
         progress.accept(String.format(java.util.Locale.ROOT, "restore %s: %s unpacked on %s (%.1f MB in %.1f s)", job,
@@ -253,7 +236,7 @@ public final class Restorer {
         int unreachable = 0;
         String phase = "";
         while (true) {
-            Thread.sleep(300);
+            Thread.sleep(100);
             JsonNode v;
             try {
                 v = agent.get("restore/job");
