@@ -228,4 +228,17 @@ class BackupIT {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("logical backup");
     }
+
+    @Test
+    void h_restoreWithRejoinReplicatesFromTheConfiguredSource() throws Exception {
+        JsonNode r = json(Cli.run("restore", incr1.path("id").asText(), "--to", "db4", "--rejoin", "--config", cfg(),
+                "--json"));
+        assertThat(r.path("rejoined").asBoolean()).isTrue();
+        var link = kit.cluster.sql.replicaLink(kit.cluster.host("db4")).orElseThrow();
+        assertThat(link.readsFrom("127.0.0.1", kit.cluster.host("db2").port())).as("db4 replicates from db2").isTrue();
+        GtidPosition writer = kit.cluster.sql.binlogPosition(kit.cluster.host("db1"));
+        assertThat(kit.cluster.sql.waitForGtid(kit.cluster.host("db4"), writer, Duration.ofSeconds(60), "test"))
+                .as("db4 catches up from the backup's position").isTrue();
+        assertThat(checksum("db4")).isEqualTo(checksum("db1"));
+    }
 }
