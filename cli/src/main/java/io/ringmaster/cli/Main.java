@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 ChecksumCommand.class, SyncCommand.class, LintCommand.class,
                 CloneCommand.class, RebuildCommand.class,
+                BackupCommands.Take.class, BackupCommands.ListBackups.class, BackupCommands.Restore.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

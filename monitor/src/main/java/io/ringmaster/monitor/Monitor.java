@@ -76,14 +76,12 @@ public final class Monitor implements AutoCloseable {
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
     private final AddressPublisher addresses;
-    private final ScheduledChecksum checksum;
+    private final Schedules schedules;
     private final MonitorMetrics metrics;
-    private final ScheduledLint lint;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private volatile List<Finding> roundFindings = List.of();
-    private final Map<String, Finding> checksumFindings = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
     private boolean passiveResumeLogged;
@@ -156,12 +154,8 @@ public final class Monitor implements AutoCloseable {
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
                         .toList(), privileges::gaps);
-        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready, (key, text) ->
-                checksumFindings.compute(key, (k, was) -> text == null ? null : new Finding.ChecksumDrift(k, text)))
-                : null;
+        this.schedules = new Schedules(config, clock, () -> ready, () -> state.holder(writerRole));
         this.metrics = new MonitorMetrics(config, journal, clock);
-        this.lint = config.monitor().lintPeriod().isZero() ? null
-                : new ScheduledLint(config, () -> ready, () -> state.holder(writerRole));
         this.prober = new Prober(config, probe, clock, metrics::probed);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
@@ -180,10 +174,7 @@ public final class Monitor implements AutoCloseable {
         schedule.start();
         writerWatch.start();
         watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
-        if (checksum != null) {
-            checksum.start();
-        }
-        Optional.ofNullable(lint).ifPresent(ScheduledLint::start);
+        schedules.start();
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -196,10 +187,7 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.CLOSED;
         routes.wakeAll();
-        if (checksum != null) {
-            checksum.close();
-        }
-        Optional.ofNullable(lint).ifPresent(ScheduledLint::close);
+        schedules.close();
         writerWatch.close();
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -450,8 +438,7 @@ public final class Monitor implements AutoCloseable {
     /** Current findings (problems the monitor reports but does not act on), never null. */
     public List<Finding> currentFindings() {
         List<Finding> out = new ArrayList<>(roundFindings);
-        out.addAll(checksumFindings.values());
-        Optional.ofNullable(lint).ifPresent(l -> out.addAll(l.findings()));
+        out.addAll(schedules.findings());
         return out;
     }
 
@@ -462,7 +449,7 @@ public final class Monitor implements AutoCloseable {
 
     /** The last scheduled checksum run, or an empty map (none ran, or no schedule). */
     public Map<String, Object> lastChecksum() {
-        return checksum == null ? Map.of() : checksum.last();
+        return schedules.lastChecksum();
     }
 
     /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */

@@ -154,6 +154,24 @@ public sealed interface Finding {
         }
     }
 
+    /**
+     * The backup schedule ({@code backup.schedule}): a scheduled backup or verify failed, one is overdue, or the
+     * newest verification failed.
+     *
+     * @param key     {@code backup-failed}, {@code verify-failed}, {@code backup-overdue}, ...
+     * @param summary one line
+     */
+    record BackupProblem(String key, String summary) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String howToClear() {
+            return "see 'ringmaster backups'; take or verify one by hand ('ringmaster backup', 'ringmaster backup "
+                    + "verify ID'); the next scheduled run that succeeds clears it";
+        }
+    }
+
     // ---- issue 9 item 6: a cluster without a writer, a topology that does not match the state -----------------
 
     /**
