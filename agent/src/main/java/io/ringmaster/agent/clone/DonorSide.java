@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * GET /api/v1/clone/stream?id=ID[&amp;max_rate=MB/s][&amp;logical=1]   (needs the token, as a command)
  *                                          200 application/octet-stream: mbstream of mariadb-backup --backup
  *                                          (or, logical, the SQL of mariadb-dump); the program is killed when the
- *                                          reader goes away
+ *                                          reader goes away. Asked with HTTP/1.0 (the target agent does), the
+ *                                          body is undelimited up to the connection's end; with HTTP/1.1, chunked
  * GET /api/v1/clone/stream-result?id=ID    {"id", "done": bool, "ok": bool, "bytes", "error"}: how stream ID ended
  *                                          (the HTTP status is sent before the program ends)
  * </pre>
@@ -159,9 +160,11 @@ final class DonorSide {
             HttpExchange ex = r.exchange();
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("X-Ringmaster-Copy", logical ? "logical" : "physical");
+            // length 0: an HTTP/1.0 request (the target agent's) gets the bytes as they come up to the end of the
+            // connection, an HTTP/1.1 one (curl, a browser) chunks
             ex.sendResponseHeaders(200, 0);
             RateLimit limit = new RateLimit(maxRate);
-            byte[] buf = new byte[1 << 16];
+            byte[] buf = new byte[CloneJob.CHUNK];
             try (InputStream in = p.getInputStream(); OutputStream out = ex.getResponseBody()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
