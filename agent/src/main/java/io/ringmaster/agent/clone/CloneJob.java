@@ -128,11 +128,12 @@ final class CloneJob {
     }
 
     /**
-     * Runs the job. A physical copy that worked is reported done (state {@code done}) first; the old data directory
-     * is deleted after that, on this thread ({@code old_data}: {@code deleting}, then {@code deleted}): the server
-     * already runs and replicates on the new one.
+     * Runs the job to its end (state {@code done} or {@code failed}). A physical copy that worked is reported done
+     * while its old data directory is still there: the caller deletes it next with {@link #deleteOldData}.
+     *
+     * @return the old data directory to delete, or empty (a logical copy, or the job failed)
      */
-    void run() {
+    Optional<Path> run() {
         Path oldDir = null;
         try {
             if (logical) {
@@ -148,21 +149,28 @@ final class CloneJob {
             state = "failed";
             log.error("{}: clone {} from {} failed: {}", server.name(), id, donorHost.name(), error);
         }
-        if (oldDir != null) {
-            long t = System.nanoTime();
-            try {
-                log.info("{}: clone {}: the server runs on the copy and replicates; deleting the old data "
-                        + "directory {}", server.name(), id, oldDir);
-                DonorSide.deleteTree(oldDir);
-                CloneMarker.remove(dataDir);
-                oldData = "deleted";
-                log.info("{}: clone {}: old data directory {} deleted in {} ms", server.name(), id, oldDir,
-                        (System.nanoTime() - t) / 1_000_000);
-            } catch (IOException e) {
-                oldData = "not deleted: " + e.getMessage() + " (the agent deletes it on its next start)";
-                log.error("{}: clone {}: cannot delete the old data directory {}: {}", server.name(), id, oldDir,
-                        e.getMessage());
-            }
+        return Optional.ofNullable(oldDir);
+    }
+
+    /**
+     * Deletes the old data directory of a clone that worked ({@code old_data}: {@code deleting}, then {@code
+     * deleted}), then its marker. A failure is logged and shown; the marker stays, so that the agent deletes it on
+     * its next start.
+     */
+    void deleteOldData(Path oldDir) {
+        long t = System.nanoTime();
+        try {
+            log.info("{}: clone {}: the server runs on the copy and replicates; deleting the old data directory {}",
+                    server.name(), id, oldDir);
+            DonorSide.deleteTree(oldDir);
+            CloneMarker.remove(dataDir);
+            oldData = "deleted";
+            log.info("{}: clone {}: old data directory {} deleted in {} ms", server.name(), id, oldDir,
+                    (System.nanoTime() - t) / 1_000_000);
+        } catch (IOException e) {
+            oldData = "not deleted: " + e.getMessage() + " (the agent deletes it on its next start)";
+            log.error("{}: clone {}: cannot delete the old data directory {}: {}", server.name(), id, oldDir,
+                    e.getMessage());
         }
     }
 

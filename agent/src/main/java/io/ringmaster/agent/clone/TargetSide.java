@@ -125,7 +125,16 @@ final class TargetSide {
         log.info("{}: clone {} from {} starts: {} ({})", agent.host().name(), id, from, note, reason);
         Thread.ofPlatform().name("ringmaster-clone-" + id).daemon(true).start(() -> {
             try {
-                j.run();
+                Optional<Path> old = j.run();
+                // reported done; the host stays busy while its old data directory is deleted
+                String deleting = "deleting the old data directory of clone " + id;
+                if (old.isPresent() && busy.relabel(op, deleting)) {
+                    try {
+                        j.deleteOldData(old.get());
+                    } finally {
+                        busy.release(deleting);
+                    }
+                }
             } finally {
                 busy.release(op);
             }
