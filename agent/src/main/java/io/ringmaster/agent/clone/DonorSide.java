@@ -166,8 +166,11 @@ final class DonorSide {
             RateLimit limit = new RateLimit(maxRate);
             byte[] buf = new byte[CloneJob.CHUNK];
             try (InputStream in = p.getInputStream(); OutputStream out = ex.getResponseBody()) {
+                // throttled: small blocks, each sent once the rate allows it (never ahead of --max-rate)
+                int block = maxRate > 0 ? 1 << 16 : buf.length;
                 int n;
-                while ((n = in.read(buf)) > 0) {
+                while ((n = in.read(buf, 0, block)) > 0) {
+                    limit.acquire(n);
                     try {
                         out.write(buf, 0, n);
                     } catch (IOException e) {
@@ -176,7 +179,6 @@ final class DonorSide {
                     }
                     bytes += n;
                     res.put("bytes", bytes);
-                    limit.acquire(n);
                 }
             } catch (IOException e) {
                 if (problem.isEmpty()) {
