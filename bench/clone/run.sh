@@ -82,11 +82,13 @@ mkdir -p "$work/cds"
 { # as the launcher: a class data sharing archive per verb, made at its first run's exit
   echo '#!/bin/sh'
   echo 'verb=default; case "${1:-}" in [a-z]*) verb=$1 ;; esac'
+  echo 'short="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"'
+  echo 'case $verb in monitor | router | agent | demo | checksum | sync) short= ;; esac'
   printf 'exec'
   printf ' %q' "$java_home/bin/java" "${jvm_flags[@]}" -Dringmaster.home="$root" \
     -Dmaven.repo.local="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
-  printf ' -XX:SharedArchiveFile=%q/cds/"$verb".jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off' \
-    "$work"
+  printf ' $short -XX:SharedArchiveFile=%q/cds/"$verb".jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off' "$work"
+  printf ' -Xlog:cds+dynamic=off' 
   printf ' -jar %q' "$jar"
   echo ' "$@"'
 } >"$RM"

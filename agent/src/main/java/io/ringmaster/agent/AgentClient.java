@@ -52,7 +52,12 @@ public final class AgentClient {
 
     /** GET, bounded by {@code agents.timeout}. */
     public JsonNode get(String pathAndQuery) throws AgentException, InterruptedException {
-        return send(request(pathAndQuery, agents.timeout()).GET().build());
+        return get(pathAndQuery, agents.timeout());
+    }
+
+    /** GET, bounded by {@code timeout} (for a request that does more than read state, e.g. {@code clone/source}). */
+    public JsonNode get(String pathAndQuery, Duration timeout) throws AgentException, InterruptedException {
+        return send(request(pathAndQuery, timeout).GET().build());
     }
 
     /** POST of a JSON body (a map, a record, a {@link JsonNode}; null for none), bounded by {@code agents.timeout}. */

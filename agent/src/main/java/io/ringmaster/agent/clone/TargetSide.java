@@ -40,6 +40,8 @@ final class TargetSide {
     private final DonorSide donorSide;
     private final TargetServer server;
     private final AtomicReference<CloneJob> job = new AtomicReference<>();
+    /** Bound on the donor's {@code clone/source} answer. */
+    static final Duration SOURCE_TIMEOUT = Duration.ofSeconds(20);
 
     TargetSide(Agent agent, Busy busy, DonorSide donorSide) {
         this.agent = agent;
@@ -89,7 +91,9 @@ final class TargetSide {
         AgentClient donor = new AgentClient(agent.config().agents(), donorAgent);
         JsonNode src;
         try {
-            src = donor.get("clone/source");
+            // the donor runs mariadb-backup --version, two queries and a walk of its data directory: more than the
+            // lease-sized agents.timeout on a loaded host (2 s was seen to run out at a load of 20 on 2 cores)
+            src = donor.get("clone/source", SOURCE_TIMEOUT);
         } catch (AgentException e) {
             throw new Refused(e.unreachable() ? 502 : 409, "donor " + from + ": " + e.getMessage());
         }
