@@ -92,7 +92,7 @@ final class TargetSide {
         JsonNode src;
         try {
             // the donor runs mariadb-backup --version, two queries and a walk of its data directory: more than the
-            // lease-sized agents.timeout on a loaded host (2 s was seen to run out at a load of 20 on 2 cores)
+            // lease-sized agents.timeout on a loaded host (2 s ran out in a benchmark at a load of 12-20 on 2 cores)
             src = donor.get("clone/source", SOURCE_TIMEOUT);
         } catch (AgentException e) {
             throw new Refused(e.unreachable() ? 502 : 409, "donor " + from + ": " + e.getMessage());
