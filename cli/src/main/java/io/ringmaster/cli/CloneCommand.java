@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 + "--stream=mbstream (with --safe-slave-backup on a replica) to HOST's agent, which unpacks and prepares it "
                 + "beside the data directory, stops the server, moves the old data directory aside, puts the copy in place, "
                 + "starts the server and replicates from its configured source from the copy's GTID position; the old data "
-                + "directory is deleted once replication runs, and put back if anything fails. Without a mariadb-backup "
+                + "directory is deleted once replication runs (after the command returns), and put back if anything fails. Without a mariadb-backup "
                 + "matching DONOR's server, a logical copy (mariadb-dump) is loaded instead, and the command says so. "
                 + "Refused with one line: onto the writer, versions differ in major.minor, a host busy, no room."},
         footer = {"", "Exit code: 0 done, 1 refused or failed (HOST is as it was), 3 unknown host, 4 agent unreachable."})
@@ -64,6 +64,8 @@ final class CloneCommand implements Callable<Integer> {
 
     /** Starts a clone on the target's agent and follows it; shared with {@code rebuild}. */
     static final class Runner {
+        /** How often the job is asked for (a local GET; the CLI returns at most this long after the job ends). */
+        static final Duration POLL = Duration.ofMillis(100);
         private final RingmasterConfig cfg;
         private final PrintStream progress;
 
@@ -127,13 +129,13 @@ final class CloneCommand implements Callable<Integer> {
             long lastPrint = 0;
             int unreachable = 0;
             while (true) {
-                Thread.sleep(500);
+                Thread.sleep(POLL.toMillis());
                 JsonNode job;
                 try {
                     job = target.get("clone/job");
                     unreachable = 0;
                 } catch (AgentException e) {
-                    if (e.unreachable() && ++unreachable < 20) {
+                    if (e.unreachable() && ++unreachable < 100) {
                         continue;
                     }
                     if (tty) {

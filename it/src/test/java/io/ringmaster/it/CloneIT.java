@@ -108,6 +108,12 @@ class CloneIT {
         assertReplicatingAndCaughtUp("db4");
         Cli sum = Cli.run("checksum", "--config", cfg(), "--databases", "app", "--hosts", "db4");
         assertThat(sum.exit()).as(sum.out() + sum.err()).isZero();
+        // the job reports done once the server runs on the copy and replicates; the old data directory is deleted
+        // after that
+        assertThat(job.path("old_data").asText()).isIn("deleting", "deleted");
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(kit.get("db4", "status").body())
+                .path("clone").path("busy").asText().isEmpty());
+        assertThat(JSON.readTree(kit.get("db4", "clone/job").body()).path("old_data").asText()).isEqualTo("deleted");
         assertThat(leftovers("db4")).as("no old data dir, copy or marker left").isEmpty();
         JsonNode donorStatus = JSON.readTree(kit.get("db3", "status").body());
         assertThat(donorStatus.path("clone").path("busy").asText()).isEmpty();

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link Cluster} with one agent process per host ({@code java -jar ringmaster.jar agent}, the real command, so
  * a test can SIGKILL one), configured by an {@code agents:} section this kit adds to the sandbox's ringmaster.yml:
- * token, per host address 127.0.0.1, port basePort+48+i, the server's data directory and socket, and
- * {@code java -jar ringmaster.jar sandbox stop|start HOST --dir DIR} as stop and start commands. (Until the sandbox
+ * token, per host address 127.0.0.1, port basePort+48+i, the server's data directory and socket, and the sandbox
+ * server's own shell lines as stop and start commands (as {@code sandbox up} writes them). (Until the sandbox
  * starts its own agents.) {@link #close()} kills the agents, then closes the cluster.
  */
 final class CloneKit implements AutoCloseable {
@@ -74,8 +74,6 @@ final class CloneKit implements AutoCloseable {
     }
 
     private String withAgents(String yml) {
-        String jar = MonitorProcess.jar().toString();
-        String sb = cluster.sandbox.dir().toString();
         List<String> l = new ArrayList<>();
         l.add("agents:");
         l.add("  token: " + TOKEN);
@@ -88,10 +86,14 @@ final class CloneKit implements AutoCloseable {
             l.add("      port: " + agentPort(h.name()));
             l.add("      data_dir: " + s.layout().dataDir());
             l.add("      socket: " + s.layout().socket());
-            l.add("      stop: " + java() + " -jar " + jar + " sandbox stop " + h.name() + " --dir " + sb);
-            l.add("      start: " + java() + " -jar " + jar + " sandbox start " + h.name() + " --dir " + sb);
+            l.add("      stop: " + yamlQuote(s.stopCommand()));
+            l.add("      start: " + yamlQuote(s.startCommand()));
         }
         return yml + String.join("\n", l) + "\n";
+    }
+
+    private static String yamlQuote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** Starts the agent of {@code host} and waits until it answers its ping. */

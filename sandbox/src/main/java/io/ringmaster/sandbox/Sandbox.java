@@ -374,7 +374,7 @@ public final class Sandbox implements AutoCloseable {
 
     private void writeConfigFile(List<String> agentCli) {
         try {
-            Files.writeString(configFile(), SandboxConfigFile.render(spec, agentCli, Platform.isRoot()));
+            Files.writeString(configFile(), SandboxConfigFile.render(spec, SandboxConfigFile.randomToken(), agentCli, Platform.isRoot(), servers));
         } catch (IOException e) {
             throw new SandboxException("cannot write " + configFile() + ": " + e.getMessage(), e);
         }

@@ -45,6 +45,16 @@ final class SandboxConfigFile {
      * @param vips true (root): role addresses on {@code lo}, see {@link #roleAddresses}
      */
     static String render(SandboxSpec spec, String apiToken, List<String> cli, boolean vips) {
+        return render(spec, apiToken, cli, vips, null);
+    }
+
+    /**
+     * As {@link #render(SandboxSpec, String, List, boolean)}; with {@code servers} (by host name), the agents' stop
+     * and start commands are the servers' own shell lines ({@link SandboxServer#stopCommand()}, {@link
+     * SandboxServer#startCommand()}: no JVM per command), else {@code CLI sandbox stop|start HOST --dir DIR}.
+     */
+    static String render(SandboxSpec spec, String apiToken, List<String> cli, boolean vips,
+                         java.util.Map<String, SandboxServer> servers) {
         String agentToken = cli == null ? "" : randomToken();
         List<SandboxHost> hosts = spec.hosts();
         List<String> l = new ArrayList<>();
@@ -94,8 +104,10 @@ final class SandboxConfigFile {
                         + (vips ? ", interface: lo" : "")
                         + ", data_dir: " + yaml(layout.dataDir().toString())
                         + ", socket: " + yaml(layout.socket().toString())
-                        + ", stop: " + yaml(base + "stop" + tail)
-                        + ", start: " + yaml(base + "start" + tail) + "}");
+                        + ", stop: " + yaml(servers == null ? base + "stop" + tail
+                                : servers.get(h.name()).stopCommand())
+                        + ", start: " + yaml(servers == null ? base + "start" + tail
+                                : servers.get(h.name()).startCommand()) + "}");
             }
         }
         return String.join("\n", l) + "\n";
@@ -115,7 +127,7 @@ final class SandboxConfigFile {
         return List.of(prefix + "1", prefix + "2", prefix + "3");
     }
 
-    private static String randomToken() {
+    static String randomToken() {
         byte[] token = new byte[24];
         new java.security.SecureRandom().nextBytes(token);
         return java.util.HexFormat.of().formatHex(token);
@@ -125,7 +137,7 @@ final class SandboxConfigFile {
         return cmd.stream().map(SandboxConfigFile::shellQuote).collect(Collectors.joining(" "));
     }
 
-    private static String shellQuote(String s) {
+    static String shellQuote(String s) {
         return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringmaster.core.model.HostMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -74,6 +75,44 @@ class SandboxServerTest {
         assertThat(server.isRunning()).isFalse();
         assertThatThrownBy(() -> server.freeze("test")).isInstanceOf(SandboxException.class)
                 .hasMessageContaining("not running");
+    }
+
+    @Test
+    void shouldStopAndStartWithItsShellLinesAsTheAgentsRunThem() throws Exception {
+        MariaDbBinaries binaries = MariaDbBinaries.locate();
+        SandboxServer.createTemplate(binaries, dir.resolve("template/data"));
+        SandboxHost host = new SandboxHost("db1", 1, PORT, HostMode.MASTER, Optional.empty(), 1);
+        server = new SandboxServer(host, new ServerLayout(dir.resolve("db1")), binaries);
+        server.createDataDir(dir.resolve("template/data"));
+        server.writeConfig(2, ServerTls.create(dir.resolve("tls")), List.of("max_connections=20"));
+        assertThat(sh(server.stopCommand())).as("nothing running: nothing to stop").isZero();
+        assertThat(sh(server.startCommand())).isZero();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!server.isRunning() || !canQuery(server)) {
+            assertThat(System.nanoTime()).as("started within 60 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        long pid = server.pid().orElseThrow();
+        assertThat(sh(server.startCommand())).as("already running: left alone").isZero();
+        assertThat(server.pid()).hasValue(pid);
+        assertThat(sh(server.stopCommand())).isZero();
+        assertThat(server.isRunning()).as("the stop line returns once the server is gone").isFalse();
+        assertThat(Files.exists(server.layout().pidFile())).isFalse();
+    }
+
+    private static boolean canQuery(SandboxServer s) {
+        try {
+            return "1".equals(query(s, "SELECT 1"));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private int sh(String line) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", line).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sh.log").toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(line).isTrue();
+        return p.exitValue();
     }
 
     @Test

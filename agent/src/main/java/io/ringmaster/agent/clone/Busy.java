@@ -20,6 +20,11 @@ final class Busy {
         what.compareAndSet(operation, null);
     }
 
+    /** Hands a claim made with {@code operation} on to {@code next}; false when {@code operation} does not hold it. */
+    boolean relabel(String operation, String next) {
+        return what.compareAndSet(operation, next);
+    }
+
     /** What holds the host now, or empty. */
     Optional<String> current() {
         return Optional.ofNullable(what.get());

@@ -9,8 +9,6 @@ import io.ringmaster.core.config.HostConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,11 +65,12 @@ final class CloneJob {
     /** Milliseconds each finished phase took, in order. */
     private final Map<String, Long> phaseMs = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile long bytes;
-    private volatile long lastByteNanos = System.nanoTime();
     private volatile String gtid = "";
     private volatile String message = "";
     private volatile String error = "";
     private volatile long doneNanos;
+    /** The old data directory after a physical copy: kept, deleting, deleted (or why not). */
+    private volatile String oldData = "kept";
 
     CloneJob(String id, Agent agent, TargetServer server, AgentClient donor, HostConfig donorHost, Path dataDir,
              double maxRate, boolean logical, long donorBytes, String reason, String note) {
@@ -113,6 +112,7 @@ final class CloneJob {
         out.put("gtid", gtid);
         out.put("message", message);
         out.put("error", error);
+        out.put("old_data", logical ? "" : oldData);
         return out;
     }
 
@@ -127,24 +127,55 @@ final class CloneJob {
         return id;
     }
 
-    void run() {
+    /**
+     * Runs the job to its end (state {@code done} or {@code failed}). A physical copy that worked is reported done
+     * while its old data directory is still there: the caller deletes it next with {@link #deleteOldData}.
+     *
+     * @return the old data directory to delete, or empty (a logical copy, or the job failed)
+     */
+    Optional<Path> run() {
+        Path oldDir = null;
         try {
             if (logical) {
                 runLogical();
             } else {
-                runPhysical();
+                oldDir = runPhysical();
             }
+            doneNanos = System.nanoTime();
             state = "done";
         } catch (Exception e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
+            doneNanos = System.nanoTime();
             state = "failed";
             log.error("{}: clone {} from {} failed: {}", server.name(), id, donorHost.name(), error);
-        } finally {
-            doneNanos = System.nanoTime();
+        }
+        return Optional.ofNullable(oldDir);
+    }
+
+    /**
+     * Deletes the old data directory of a clone that worked ({@code old_data}: {@code deleting}, then {@code
+     * deleted}), then its marker. A failure is logged and shown; the marker stays, so that the agent deletes it on
+     * its next start.
+     */
+    void deleteOldData(Path oldDir) {
+        long t = System.nanoTime();
+        try {
+            log.info("{}: clone {}: the server runs on the copy and replicates; deleting the old data directory {}",
+                    server.name(), id, oldDir);
+            DonorSide.deleteTree(oldDir);
+            CloneMarker.remove(dataDir);
+            oldData = "deleted";
+            log.info("{}: clone {}: old data directory {} deleted in {} ms", server.name(), id, oldDir,
+                    (System.nanoTime() - t) / 1_000_000);
+        } catch (IOException e) {
+            oldData = "not deleted: " + e.getMessage() + " (the agent deletes it on its next start)";
+            log.error("{}: clone {}: cannot delete the old data directory {}: {}", server.name(), id, oldDir,
+                    e.getMessage());
         }
     }
 
-    private void runPhysical() throws Exception {
+    /** The physical copy up to replication running; returns the old data directory, still to delete. */
+    private Path runPhysical() throws Exception {
         String stamp = TargetServer.stamp();
         Path newDir = dataDir.resolveSibling(dataDir.getFileName() + ".ringmaster-new-" + stamp);
         Path oldDir = dataDir.resolveSibling(dataDir.getFileName() + ".ringmaster-old-" + stamp);
@@ -192,14 +223,13 @@ final class CloneJob {
             throw new IOException(e.getMessage() + "; the old data directory is back and the server started", e);
         }
         marker.phase("replicating").write(dataDir);
-        log.info("{}: clone {}: the server runs on the copy of {} and replicates; deleting the old data directory "
-                + "{}", server.name(), id, donorHost.name(), oldDir);
-        DonorSide.deleteTree(oldDir);
-        CloneMarker.remove(dataDir);
         setPhase("done");
+        oldData = "deleting";
         message = "copied " + bytes + " bytes from " + donorHost.name() + "; replicating from "
-                + sourceOf(agent).name() + " from " + position + "; the old data directory was deleted";
+                + sourceOf(agent).name() + " from " + position + " (both replication threads Yes); the old data "
+                + "directory is deleted now that the copy works";
         log.info("{}: clone {} done: {}", server.name(), id, message);
+        return oldDir;
     }
 
     /** The host a cloned host replicates from: a replica's master, a master's ring upstream. */
@@ -210,15 +240,18 @@ final class CloneJob {
         return s.orElseThrow(() -> new IOException(h.name() + " has no configured source to replicate from"));
     }
 
-    private HttpResponse<InputStream> openStream() throws IOException, InterruptedException, AgentException {
+    /**
+     * Opens the donor's stream (HTTP/1.0: the bytes come straight from the connection); a stream that delivers
+     * nothing for {@link #STALL} fails.
+     */
+    private AgentClient.Stream openStream() throws IOException, AgentException {
         String q = "clone/stream?id=" + id + (maxRate > 0 ? "&max_rate=" + maxRate : "") + (logical ? "&logical=1"
                 : "");
-        HttpRequest req = donor.request(q, Duration.ofMinutes(5)).GET().build();
-        HttpResponse<InputStream> res = donor.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
-        if (res.statusCode() != 200) {
+        AgentClient.Stream res = donor.openStream(q, Duration.ofSeconds(10), STALL);
+        if (res.status() != 200) {
             String body;
-            try (InputStream in = res.body()) {
-                body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            try (res) {
+                body = new String(res.body().readNBytes(4096), StandardCharsets.UTF_8);
             }
             String msg;
             try {
@@ -226,33 +259,34 @@ final class CloneJob {
             } catch (IOException e) {
                 msg = body;
             }
-            throw new AgentException(donorHost.name(), res.statusCode(), "donor " + donorHost.name() + ": " + msg,
+            throw new AgentException(donorHost.name(), res.status(), "donor " + donorHost.name() + ": " + msg,
                     null);
         }
         return res;
     }
+
+    /** Bytes read from the donor at a time (and written to mbstream at a time). */
+    static final int CHUNK = 1 << 20;
 
     /** Copies the donor's stream into {@code mbstream -x -C newDir}; checks how the donor's program ended. */
     private void stream(Path newDir) throws Exception {
         Path err = newDir.resolveSibling(newDir.getFileName() + ".mbstream.log");
         Process mb = new ProcessBuilder(Tools.MBSTREAM, "-x", "-C", newDir.toString()).redirectError(err.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        HttpResponse<InputStream> res = openStream();
-        Thread watchdog = stallWatchdog(res.body());
-        try (InputStream in = res.body(); OutputStream out = mb.getOutputStream()) {
-            byte[] buf = new byte[1 << 16];
+        try (AgentClient.Stream res = openStream(); InputStream in = res.body();
+             OutputStream out = mb.getOutputStream()) {
+            byte[] buf = new byte[CHUNK];
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
                 bytes += n;
-                lastByteNanos = System.nanoTime();
             }
-        } catch (IOException e) {
+        } catch (IOException | AgentException e) {
             mb.destroyForcibly();
+            String why = e instanceof java.net.SocketTimeoutException ? "nothing came for " + STALL.toSeconds()
+                    + " s" : e.getMessage();
             throw new IOException("the stream from " + donorHost.name() + " broke after " + bytes + " bytes: "
-                    + e.getMessage(), e);
-        } finally {
-            watchdog.interrupt();
+                    + why, e);
         }
         if (!mb.waitFor(5, TimeUnit.MINUTES)) {
             mb.destroyForcibly();
@@ -281,26 +315,8 @@ final class CloneJob {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the donor " + donorHost.name() + " did not say how its copy ended");
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
-    }
-
-    private Thread stallWatchdog(InputStream in) {
-        return Thread.ofVirtual().name("ringmaster-clone-stall-" + id).start(() -> {
-            try {
-                while (true) {
-                    Thread.sleep(1000);
-                    if (System.nanoTime() - lastByteNanos > STALL.toNanos()) {
-                        log.warn("{}: clone {}: nothing from {} for {} s; cutting the stream", server.name(), id,
-                                donorHost.name(), STALL.toSeconds());
-                        in.close();
-                        return;
-                    }
-                }
-            } catch (InterruptedException | IOException e) {
-                // the stream ended
-            }
-        });
     }
 
     private void prepare(Path dir) throws Exception {
@@ -333,10 +349,10 @@ final class CloneJob {
                     donorHost.name(), String.join(" ", cmd));
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            HttpResponse<InputStream> res = openStream();
             DumpPosition position = new DumpPosition();
-            try (InputStream in = res.body(); OutputStream out = p.getOutputStream()) {
-                byte[] buf = new byte[1 << 16];
+            try (AgentClient.Stream res = openStream(); InputStream in = res.body();
+                 OutputStream out = p.getOutputStream()) {
+                byte[] buf = new byte[CHUNK];
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *                                          incremental_lsn makes mariadb-backup copy only pages newer than LSN)
  *                                          200 application/octet-stream: mbstream of mariadb-backup --backup
  *                                          (or, logical, the SQL of mariadb-dump); the program is killed when the
- *                                          reader goes away
+ *                                          reader goes away. Asked with HTTP/1.0 (the target agent does), the
+ *                                          body is undelimited up to the connection's end; with HTTP/1.1, chunked
  * GET /api/v1/clone/stream-result?id=ID    {"id", "done": bool, "ok": bool, "bytes", "error"}: how stream ID ended
  *                                          (the HTTP status is sent before the program ends)
  * </pre>
@@ -167,12 +168,17 @@ final class DonorSide {
             HttpExchange ex = r.exchange();
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
             ex.getResponseHeaders().set("X-Ringmaster-Copy", logical ? "logical" : "physical");
+            // length 0: an HTTP/1.0 request (the target agent's) gets the bytes as they come up to the end of the
+            // connection, an HTTP/1.1 one (curl, a browser) chunks
             ex.sendResponseHeaders(200, 0);
             RateLimit limit = new RateLimit(maxRate);
-            byte[] buf = new byte[1 << 16];
+            byte[] buf = new byte[CloneJob.CHUNK];
             try (InputStream in = p.getInputStream(); OutputStream out = ex.getResponseBody()) {
+                // throttled: small blocks, each sent once the rate allows it (never ahead of --max-rate)
+                int block = maxRate > 0 ? 1 << 16 : buf.length;
                 int n;
-                while ((n = in.read(buf)) > 0) {
+                while ((n = in.read(buf, 0, block)) > 0) {
+                    limit.acquire(n);
                     try {
                         out.write(buf, 0, n);
                     } catch (IOException e) {
@@ -181,7 +187,6 @@ final class DonorSide {
                     }
                     bytes += n;
                     res.put("bytes", bytes);
-                    limit.acquire(n);
                 }
             } catch (IOException e) {
                 if (problem.isEmpty()) {

@@ -1,8 +1,8 @@
 package io.ringmaster.agent.clone;
 
 /**
- * Throttles a byte stream to a rate ({@code --max-rate}): the copier calls {@link #acquire} after each block and
- * sleeps until the stream is back under the rate. Single-threaded use.
+ * Throttles a byte stream to a rate ({@code --max-rate}): the copier calls {@link #acquire} before each block and
+ * sleeps until sending it keeps the stream under the rate. Single-threaded use.
  */
 final class RateLimit {
     private final double bytesPerNano;

@@ -96,7 +96,7 @@ final class TargetServer {
                 throw new IOException(name() + "'s server did not answer within " + START_WAIT.toSeconds()
                         + " s of its start command");
             }
-            Thread.sleep(250);
+            Thread.sleep(50);
         }
     }
 
@@ -106,14 +106,28 @@ final class TargetServer {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Gives {@code dir} and everything in it to {@code agents.hosts[].os_user}, or to the owner of {@code like}. */
+    /**
+     * Gives {@code dir} and everything in it to {@code agents.hosts[].os_user}, or to the owner of {@code like}.
+     * Nothing to do (not run) when {@code dir} is already theirs: the agent unpacked it as the server's user.
+     */
     void chown(Path dir, Path like) throws IOException, InterruptedException {
         String owner;
+        PosixFileAttributes mine = Files.readAttributes(dir, PosixFileAttributes.class);
         if (agent.agentConfig().osUser().isPresent()) {
             owner = agent.agentConfig().osUser().get() + ":";
+            if (mine.owner().getName().equals(agent.agentConfig().osUser().get())) {
+                log.info("{}: {} is owned by {} already (the agent runs as the server's user); no chown", name(),
+                        dir, mine.owner().getName());
+                return;
+            }
         } else {
             PosixFileAttributes a = Files.readAttributes(like, PosixFileAttributes.class);
             owner = a.owner().getName() + ":" + a.group().getName();
+            if (a.owner().equals(mine.owner()) && a.group().equals(mine.group())) {
+                log.info("{}: {} is owned by {} already, as the old data was (the agent runs as the server's "
+                        + "user); no chown", name(), dir, owner);
+                return;
+            }
         }
         log.info("{}: chown -R {} {} (the server's files keep their owner)", name(), owner, dir);
         HostCommand.Result r = HostCommand.run(List.of("chown", "-R", owner, dir.toString()), COMMAND_TIMEOUT);
@@ -156,7 +170,7 @@ final class TargetServer {
             } catch (SQLException e) {
                 last = e.getMessage();
             }
-            Thread.sleep(250);
+            Thread.sleep(100);
         }
         return Optional.of(last);
     }

@@ -40,6 +40,8 @@ final class TargetSide {
     private final DonorSide donorSide;
     private final TargetServer server;
     private final AtomicReference<CloneJob> job = new AtomicReference<>();
+    /** Bound on the donor's {@code clone/source} answer. */
+    static final Duration SOURCE_TIMEOUT = Duration.ofSeconds(20);
 
     TargetSide(Agent agent, Busy busy, DonorSide donorSide) {
         this.agent = agent;
@@ -89,7 +91,9 @@ final class TargetSide {
         AgentClient donor = new AgentClient(agent.config().agents(), donorAgent);
         JsonNode src;
         try {
-            src = donor.get("clone/source");
+            // the donor runs mariadb-backup --version, two queries and a walk of its data directory: more than the
+            // lease-sized agents.timeout on a loaded host (2 s ran out in a benchmark at a load of 12-20 on 2 cores)
+            src = donor.get("clone/source", SOURCE_TIMEOUT);
         } catch (AgentException e) {
             throw new Refused(e.unreachable() ? 502 : 409, "donor " + from + ": " + e.getMessage());
         }
@@ -125,7 +129,16 @@ final class TargetSide {
         log.info("{}: clone {} from {} starts: {} ({})", agent.host().name(), id, from, note, reason);
         Thread.ofPlatform().name("ringmaster-clone-" + id).daemon(true).start(() -> {
             try {
-                j.run();
+                Optional<Path> old = j.run();
+                // reported done; the host stays busy while its old data directory is deleted
+                String deleting = "deleting the old data directory of clone " + id;
+                if (old.isPresent() && busy.relabel(op, deleting)) {
+                    try {
+                        j.deleteOldData(old.get());
+                    } finally {
+                        busy.release(deleting);
+                    }
+                }
             } finally {
                 busy.release(op);
             }
