@@ -124,12 +124,38 @@ public final class AgentClient {
      */
     public Stream openStream(String pathAndQuery, Duration connectTimeout, Duration readTimeout)
             throws AgentException {
+        return exchange("GET", pathAndQuery, null, connectTimeout, readTimeout);
+    }
+
+    /**
+     * POST of a stream read from {@code body} to its end, sent in 1 MiB chunks ({@code Transfer-Encoding: chunked})
+     * over a plain connection (TLS when configured), for the bulk data of a restore; the answer is read as
+     * {@link #openStream}'s is. Connecting is bounded by {@code agents.timeout}.
+     *
+     * @param readTimeout bound on each read of the answer (the agent answers once it has taken the whole body)
+     * @throws AgentException when the agent cannot be reached, the body cannot be read or sent, or the answer has
+     *                        no HTTP status line
+     */
+    public Stream postStream(String pathAndQuery, InputStream body, Duration readTimeout) throws AgentException {
+        return exchange("POST", pathAndQuery, java.util.Objects.requireNonNull(body, "body"), agents.timeout(),
+                readTimeout);
+    }
+
+    private static final int STREAM_CHUNK = 1 << 20;
+    private static final java.util.regex.Pattern STATUS_LINE = java.util.regex.Pattern.compile(
+            "HTTP/\\d\\.\\d (\\d{3}).*");
+
+    /** One request on its own connection: a GET (HTTP/1.0, body up to the end) or a chunked POST of {@code body}. */
+    private Stream exchange(String method, String pathAndQuery, InputStream body, Duration connectTimeout,
+                            Duration readTimeout) throws AgentException {
         java.net.Socket s = null;
+        String failed = "cannot be reached for a stream";
         try {
             s = agents.access().tls().isPresent()
                     ? agents.access().tls().get().clientContext().getSocketFactory().createSocket()
                     : new java.net.Socket();
-            s.setReceiveBufferSize(1 << 20);
+            s.setReceiveBufferSize(STREAM_CHUNK);
+            s.setSendBufferSize(STREAM_CHUNK);
             s.connect(new java.net.InetSocketAddress(agent.address(), agent.port()),
                     (int) Math.max(1, connectTimeout.toMillis()));
             s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis())));
@@ -139,17 +165,27 @@ public final class AgentClient {
                 ssl.setSSLParameters(p);
                 ssl.startHandshake();
             }
-            StringBuilder req = new StringBuilder("GET /api/v1/").append(pathAndQuery).append(" HTTP/1.0\r\n")
+            failed = "broke off the stream";
+            StringBuilder req = new StringBuilder(method).append(" /api/v1/").append(pathAndQuery)
+                    .append(body == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n")
                     .append("Host: ").append(agent.endpoint()).append("\r\n");
+            if (body != null) {
+                req.append("Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n"
+                        + "Connection: close\r\n");
+            }
             if (agents.access().hasToken()) {
                 req.append("Authorization: Bearer ").append(agents.access().token().reveal()).append("\r\n");
             }
             req.append("\r\n");
-            s.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            s.getOutputStream().flush();
+            java.io.OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), STREAM_CHUNK + 64);
+            out.write(req.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                writeChunked(body, out);
+            }
+            out.flush();
             InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
             String status = headerLine(in);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/\\d\\.\\d (\\d{3}).*").matcher(status);
+            java.util.regex.Matcher m = STATUS_LINE.matcher(status);
             if (!m.matches()) {
                 throw new IOException("not an HTTP answer: " + status.substring(0, Math.min(80, status.length())));
             }
@@ -174,9 +210,22 @@ public final class AgentClient {
                 }
             }
             throw new AgentException(agent.host(), 0, "agent of " + agent.host() + " (" + agent.endpoint()
-                    + ") cannot be reached for a stream: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    + ") " + failed + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage()), e);
         }
+    }
+
+    /** Copies {@code body} to its end as HTTP/1.1 chunks of up to 1 MiB, then the last chunk. */
+    private static void writeChunked(InputStream body, java.io.OutputStream out) throws IOException {
+        byte[] buf = new byte[STREAM_CHUNK];
+        int n;
+        while ((n = body.readNBytes(buf, 0, buf.length)) > 0) {
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(buf, 0, n);
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     /** One header line without its CRLF; at most 8 KiB. */
