@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 ChecksumCommand.class, SyncCommand.class,
                 CloneCommand.class, RebuildCommand.class,
+                ArchiveCommand.class, BinlogCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

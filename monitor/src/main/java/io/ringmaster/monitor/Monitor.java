@@ -77,6 +77,7 @@ public final class Monitor implements AutoCloseable {
     private final RoutePublisher routes;
     private final AddressPublisher addresses;
     private final ScheduledChecksum checksum;
+    private final BinlogArchiver archiver;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -162,6 +163,14 @@ public final class Monitor implements AutoCloseable {
                         checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
                     }
                 }) : null;
+        this.archiver = config.backup().enabled() && config.backup().archive() ? new BinlogArchiver(config, clock,
+                () -> ready, () -> state.holder(writerRole), (key, text) -> {
+                    if (text == null) {
+                        checksumFindings.remove(key);
+                    } else {
+                        checksumFindings.put(key, new Finding.ArchiveProblem(key, text));
+                    }
+                }) : null;
         this.prober = new Prober(config, probe, clock);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
@@ -183,6 +192,9 @@ public final class Monitor implements AutoCloseable {
         if (checksum != null) {
             checksum.start();
         }
+        if (archiver != null) {
+            archiver.start();
+        }
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -197,6 +209,9 @@ public final class Monitor implements AutoCloseable {
         routes.wakeAll();
         if (checksum != null) {
             checksum.close();
+        }
+        if (archiver != null) {
+            archiver.close();
         }
         writerWatch.close();
         watchdog.shutdownNow();

@@ -242,4 +242,24 @@ public sealed interface Finding {
                     + "round plans the change again";
         }
     }
+
+    /**
+     * The binlog archive (issue 11) has a gap, or its archiver is stalled (the stream is down or no longer advances
+     * while the writer does): a point-in-time recovery past that point would be refused.
+     *
+     * @param key     {@code archive-gap} or {@code archive-stalled}
+     * @param summary one line with the gap's range or the stall's cause
+     */
+    record ArchiveProblem(String key, String summary) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String howToClear() {
+            return key.equals("archive-gap") ? "take a new full backup (PITR works from backups after the gap); "
+                    + "'ringmaster archive status' shows the range covered"
+                    : "check the writer's binary logs and the replication account's REPLICATION SLAVE grant; "
+                    + "'ringmaster archive status' shows the last error";
+        }
+    }
 }
