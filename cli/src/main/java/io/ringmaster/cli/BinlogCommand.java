@@ -103,7 +103,8 @@ final class BinlogCommand {
             "does not cover is refused with the covered range (exit 1), before anything is applied."})
     static final class Replay implements Callable<Integer> {
         @Mixin ConfigOption config;
-        @Option(names = "--to", required = true, paramLabel = "HOST") String to;
+        @Option(names = "--to", required = true, paramLabel = "HOST", description = "A configured host, or "
+                + "ADDRESS:PORT of a scratch server outside the topology.") String to;
         @Option(names = "--from-gtid", paramLabel = "POS",
                 description = "HOST's position now (default: its gtid_binlog_pos).") String fromGtid;
         @Option(names = "--until-gtid", paramLabel = "GTID") String untilGtid;
@@ -119,8 +120,7 @@ final class BinlogCommand {
             if ((untilGtid == null) == (untilTime == null)) {
                 throw new CliException(2, "give exactly one of --until-gtid and --until-time");
             }
-            HostConfig host = cfg.hosts().stream().filter(h -> h.name().equals(to)).findFirst()
-                    .orElseThrow(() -> new CliException(2, "--to: no host '" + to + "' in the configuration"));
+            HostConfig host = target(cfg, to);
             Credentials account = user == null ? cfg.monitorUser() : new Credentials(user, passwordEnv == null
                     ? Secret.empty() : Secret.of(System.getenv().getOrDefault(passwordEnv, "")));
             BinlogReplay.Until until;
@@ -150,6 +150,19 @@ final class BinlogCommand {
             } catch (IllegalArgumentException e) {
                 throw new CliException(2, "--from-gtid: " + e.getMessage());
             }
+        }
+
+        private static HostConfig target(RingmasterConfig cfg, String to) {
+            var named = cfg.hosts().stream().filter(h -> h.name().equals(to)).findFirst();
+            if (named.isPresent()) {
+                return named.get();
+            }
+            int colon = to.lastIndexOf(':');
+            if (colon > 0 && to.substring(colon + 1).matches("\\d{1,5}")) {
+                return new HostConfig(to, to.substring(0, colon), Integer.parseInt(to.substring(colon + 1)),
+                        io.ringmaster.core.model.HostMode.REPLICA, java.util.Optional.empty());
+            }
+            throw new CliException(2, "--to: '" + to + "' is neither a configured host nor ADDRESS:PORT");
         }
 
         private static GtidPosition.Gtid single(String text) {

@@ -111,7 +111,10 @@ public final class BinlogReplay {
      * @throws ReplayException when the archive does not cover it (one line with the covered range)
      */
     public StopPoint resolve(GtidPosition from, Until until) throws ReplayException, IOException {
-        ArchiveChain chain = archive.chain();
+        return resolve(archive.chain(), from, until);
+    }
+
+    private StopPoint resolve(ArchiveChain chain, GtidPosition from, Until until) throws ReplayException, IOException {
         try {
             StopPoint p = until.gtid().isPresent()
                     ? StopPoint.atGtid(chain, archive.dir(), scanner, until.gtid().get())
@@ -135,7 +138,7 @@ public final class BinlogReplay {
                          Consumer<String> progress) throws ReplayException, IOException, InterruptedException {
         long t0 = System.nanoTime();
         ArchiveChain chain = archive.chain();
-        StopPoint stop = resolve(from, until);
+        StopPoint stop = resolve(chain, from, until);
         List<ArchiveChain.Step> steps;
         try {
             steps = chain.plan(from, stop.state());
