@@ -180,6 +180,11 @@ public final class BinlogStreamer implements AutoCloseable {
         session = s;
         scanSession(true);
         session = null;
+        try (Stream<Path> left = Files.list(s.dir())) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(s.dir()); // every file renamed; the session's log stays beside it
+            }
+        }
         log.info("archive session {} on {} ended: {}", s.id(), s.host().name(), why);
     }
 
