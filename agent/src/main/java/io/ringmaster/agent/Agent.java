@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * GET /api/v1/status   {"ok": true, "host": NAME, "server": "address:port", PART: {...}...}: what each part reports
  * POST /api/v1/check   {"ok": true, "host": NAME}: changes nothing; answers only a caller with the token
  *                      ({@code config check} uses it to prove the token works)
+ * GET /metrics         Prometheus text, tagged cluster and host: ringmaster_agent_addresses_held (role addresses,
+ *                      VIPs), ringmaster_agent_lease_age_seconds (since the monitor's last instruction; absent
+ *                      before the first), ringmaster_agent_writer_lease (1 while it holds a valid writer lease),
+ *                      ringmaster_agent_port_blocked, ringmaster_agent_fenced (1/0)
  * </pre>
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #close()} (on SIGTERM). Thread-safe.
@@ -58,6 +62,29 @@ public final class Agent implements AutoCloseable {
         });
         server.route("GET", "status", r -> statusView());
         server.route("POST", "check", r -> Map.of("ok", true, "host", host));
+        var registry = io.ringmaster.metrics.Metrics.registry(config.cluster());
+        var sampled = new io.ringmaster.metrics.SampledMeters(registry);
+        server.metrics(registry, () -> sampled.sample(s -> sample(s, status.get("addresses"))));
+    }
+
+    /** The addresses part's view as series (none without the part). */
+    private void sample(io.ringmaster.metrics.SampledMeters.Sample s, Supplier<Object> addresses) {
+        if (addresses == null || !(addresses.get() instanceof Map<?, ?> v)) {
+            return;
+        }
+        String h = host.name();
+        s.gauge("ringmaster_agent_addresses_held", "role addresses (VIPs) this agent holds",
+                v.get("held") instanceof java.util.List<?> l ? l.size() : 0, "host", h);
+        if (v.get("lease_age_ms") instanceof Number age && age.longValue() >= 0) {
+            s.gauge("ringmaster_agent_lease_age_seconds", "time since the monitor's last instruction",
+                    age.doubleValue() / 1000, "host", h);
+        }
+        s.gauge("ringmaster_agent_writer_lease", "1 while this host holds a valid writer lease",
+                Boolean.TRUE.equals(v.get("writer")) ? 1 : 0, "host", h);
+        s.gauge("ringmaster_agent_port_blocked", "1 while client access to the server's port is blocked",
+                Boolean.TRUE.equals(v.get("blocked")) ? 1 : 0, "host", h);
+        s.gauge("ringmaster_agent_fenced", "1 after the lease ran out and the server was fenced",
+                Boolean.TRUE.equals(v.get("fenced")) ? 1 : 0, "host", h);
     }
 
     private static String describe(RingmasterConfig c) {

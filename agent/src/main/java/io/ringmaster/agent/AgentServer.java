@@ -144,6 +144,16 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves {@code GET /metrics} (Prometheus text) beside the API, guarded as the API's reads are: open on
+     * loopback, {@code agents.token} beyond it.
+     *
+     * @param beforeScrape refreshes sampled series before each scrape
+     */
+    public void metrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, Runnable beforeScrape) {
+        server.createContext("/metrics", new io.ringmaster.metrics.MetricsHandler(registry, guard, beforeScrape));
+    }
+
     /** The bound port. */
     public int port() {
         return server.getAddress().getPort();

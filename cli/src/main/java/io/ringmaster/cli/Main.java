@@ -34,13 +34,26 @@ import picocli.CommandLine.Command;
                 ImportMmmCommand.class,
                 SandboxCommand.class,
                 DemoCommand.class,
-                ChecksumCommand.class, SyncCommand.class,
+                ChecksumCommand.class, SyncCommand.class, LintCommand.class,
                 CloneCommand.class, RebuildCommand.class,
+                BackupCommands.Take.class, BackupCommands.ListBackups.class, BackupCommands.Restore.class,
                 ArchiveCommand.class, BinlogCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code --log-format}, accepted by every verb: see {@link LogFormat}. */
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log lines as text (default) or json: one JSON object a line on stderr, with the cluster, "
+                    + "host and recovery id under \"mdc\".")
+    void logFormat(String format) {
+        try {
+            LogFormat.apply(format);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -48,8 +61,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof CliException ce) {
                 cmd.getErr().println("ringmaster: " + ce.getMessage());
@@ -63,6 +75,13 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** The command line with every verb and the whole-description command list (no handlers set). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+        return cl;
     }
 
     /**

@@ -36,6 +36,7 @@ final class MonitorCommand implements Callable<Integer> {
             throw new CliException(1, e.getMessage());
         }
         if (router != null) {
+            router.bindMetrics(monitor.metrics().registry(), "monitor");
             try {
                 router.start();
             } catch (IOException e) {

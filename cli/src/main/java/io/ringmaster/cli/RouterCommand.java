@@ -42,7 +42,9 @@ final class RouterCommand implements Callable<Integer> {
             throw new CliException(1, e.getMessage());
         }
         System.out.println("router following " + router.monitor() + "; listening: " + String.join(", ",
-                rc.listeners().stream().map(l -> l.name() + " " + l.endpoint()).toList()));
+                rc.listeners().stream().map(l -> l.name() + " " + l.endpoint()).toList())
+                + rc.metrics().map(m -> "; metrics http://" + m.address() + ":" + router.metricsPort() + "/metrics")
+                        .orElse(""));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             router.close();

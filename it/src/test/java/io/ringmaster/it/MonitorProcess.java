@@ -57,6 +57,12 @@ final class MonitorProcess implements AutoCloseable {
     /** With extra environment variables and extra JVM options. */
     static MonitorProcess start(Path config, String netns, Path log, java.util.Map<String, String> env,
                                 List<String> jvmOptions) throws IOException {
+        return start(config, netns, log, env, jvmOptions, List.of());
+    }
+
+    /** With extra environment variables, JVM options and options of the command after {@code --config}. */
+    static MonitorProcess start(Path config, String netns, Path log, java.util.Map<String, String> env,
+                                List<String> jvmOptions, List<String> options) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
@@ -64,6 +70,7 @@ final class MonitorProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString(), "monitor", "--config", config.toString()));
+        cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();

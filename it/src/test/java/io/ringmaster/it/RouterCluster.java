@@ -43,6 +43,11 @@ final class RouterCluster implements AutoCloseable {
         return up(Cluster.up(dir, basePort, 1), routerKeys);
     }
 
+    /** The same with one real agent per host ({@link Cluster#upWithAgents}). */
+    static RouterCluster upWithAgents(Path dir, int basePort, String routerKeys) throws Exception {
+        return up(Cluster.upWithAgents(dir, basePort, 1), routerKeys);
+    }
+
     /** The same on a ring of {@code masters} masters with {@code replicas} replicas each (at least 4 hosts). */
     static RouterCluster ring(Path dir, int basePort, int masters, int replicas, String routerKeys) throws Exception {
         return up(Cluster.ring(dir, basePort, masters, replicas), routerKeys);
@@ -51,11 +56,17 @@ final class RouterCluster implements AutoCloseable {
     private static RouterCluster up(Cluster c, String routerKeys) throws Exception {
         RouterCluster rc = new RouterCluster(c);
         try {
-            c.editConfig(y -> y.substring(0, y.indexOf("router:\n")) + "router:\n" + routerKeys + "  listeners:\n"
-                    + "    - {role: writer, listen: 127.0.0.1:" + rc.writerPort + "}\n"
-                    + "    - {role: reader, listen: 127.0.0.1:" + rc.readerPort + "}\n"
-                    + "    - {name: reporting, role: reader, listen: 127.0.0.1:" + rc.reportingPort
-                    + ", hosts: [db3, db4]}\n");
+            c.editConfig(y -> {
+                int from = y.indexOf("router:\n");
+                // the router section ends at the next top-level key (an agents: section follows it with agents)
+                java.util.regex.Matcher next = java.util.regex.Pattern.compile("(?m)^[a-z_]+:").matcher(y);
+                int to = next.find(from + 1) ? next.start() : y.length();
+                return y.substring(0, from) + "router:\n" + routerKeys + "  listeners:\n"
+                        + "    - {role: writer, listen: 127.0.0.1:" + rc.writerPort + "}\n"
+                        + "    - {role: reader, listen: 127.0.0.1:" + rc.readerPort + "}\n"
+                        + "    - {name: reporting, role: reader, listen: 127.0.0.1:" + rc.reportingPort
+                        + ", hosts: [db3, db4]}\n" + y.substring(to);
+            });
             rc.routerConfig = RouterConfigReader.require(c.sandbox.configFile(), c.config);
             return rc;
         } catch (Exception | Error e) {

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * The monitor's HTTP API (JSON under {@code /api/v1/}), on the JDK's built-in HTTP server.
  *
  * <pre>
+ * GET  /                                 the live topology page (see {@link WebPage}): HTML, no token needed
  * GET  /api/v1/ping                      {"ok": true}
  * GET  /api/v1/status                    the show view (see {@link StatusView#show})
  * GET  /api/v1/checks                    every check of every host
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * GET  /api/v1/hosts/{host}/errant       GTIDs HOST has that the writer does not
  * POST /api/v1/recoveries/acknowledge    lift the anti-flap block after a failover
  * POST /api/v1/mode/{ACTIVE|MANUAL|WAIT|PASSIVE}
+ * GET  /metrics                          Prometheus text format ({@link MonitorMetrics}); a read, guarded as GETs are
  * </pre>
  *
  * <p>Access ({@link ApiGuard}): every POST needs {@code Authorization: Bearer TOKEN} ({@code monitor.api_token}),
@@ -97,6 +99,9 @@ public final class HttpApi implements AutoCloseable {
         this.pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringmaster-api-", 1).factory());
         server.setExecutor(pool);
         server.createContext("/api/v1/", this::handle);
+        server.createContext("/", new WebPage()); // the live topology page (static files; their calls are guarded)
+        server.createContext("/metrics", new io.ringmaster.metrics.MetricsHandler(monitor.metrics().registry(), guard,
+                () -> monitor.metrics().sample(monitor, monitor.publisher())));
     }
 
     /** The bound port. */
@@ -107,8 +112,8 @@ public final class HttpApi implements AutoCloseable {
     /** Starts serving. */
     public void start() {
         server.start();
-        log.info("API listening on {}://{}:{}/api/v1/ ({})", scheme, server.getAddress().getHostString(), port(),
-                guard.describe());
+        log.info("API listening on {}://{}:{}/api/v1/ ({}); topology page at /", scheme,
+                server.getAddress().getHostString(), port(), guard.describe());
     }
 
     @Override
@@ -164,7 +169,8 @@ public final class HttpApi implements AutoCloseable {
                                     error(ex, 400, "lease must be 0.." + MAX_LEASE_MS + " ms, not " + leaseMs);
                                     return;
                                 }
-                                t = monitor.awaitRoutes(after, wait, router, Duration.ofMillis(leaseMs));
+                                t = monitor.awaitRoutes(after, wait, router, Duration.ofMillis(leaseMs),
+                                        routerStats(ex));
                             } else {
                                 t = wait.isZero() ? monitor.routes() : monitor.awaitRoutes(after, wait);
                             }
@@ -239,6 +245,20 @@ public final class HttpApi implements AutoCloseable {
     private static final class BadQuery extends RuntimeException {
         BadQuery(String message) {
             super(message);
+        }
+    }
+
+    /** The counters a standalone router sent with its poll (base64url JSON), or null when none or unreadable. */
+    private static Object routerStats(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Ringmaster-Router-Stats");
+        if (h == null || h.length() > 1 << 20) {
+            return null;
+        }
+        try {
+            return JSON.readValue(java.util.Base64.getUrlDecoder().decode(h), java.util.List.class);
+        } catch (IOException | IllegalArgumentException e) {
+            log.debug("unreadable router counters: {}", e.toString());
+            return null;
         }
     }
 

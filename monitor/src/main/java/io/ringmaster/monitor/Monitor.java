@@ -76,13 +76,12 @@ public final class Monitor implements AutoCloseable {
     private final FailoverHooks hooks;
     private final RoutePublisher routes;
     private final AddressPublisher addresses;
-    private final ScheduledChecksum checksum;
-    private final BinlogArchiver archiver;
+    private final Schedules schedules;
+    private final MonitorMetrics metrics;
     private volatile ClusterState state;
     private volatile boolean ready;
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private volatile List<Finding> roundFindings = List.of();
-    private final Map<String, Finding> checksumFindings = new ConcurrentHashMap<>();
     /** A writer stripped of its role whose replacement has not happened yet (failover still pending). */
     private String strandedWriter;
     private boolean passiveResumeLogged;
@@ -155,23 +154,9 @@ public final class Monitor implements AutoCloseable {
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
                         .toList(), privileges::gaps);
-        this.checksum = config.checksum().enabled() ? new ScheduledChecksum(config, clock, () -> ready,
-                (key, text) -> {
-                    if (text == null) {
-                        checksumFindings.remove(key);
-                    } else {
-                        checksumFindings.put(key, new Finding.ChecksumDrift(key, text));
-                    }
-                }) : null;
-        this.archiver = config.backup().enabled() && config.backup().archive() ? new BinlogArchiver(config, clock,
-                () -> ready, () -> state.holder(writerRole), (key, text) -> {
-                    if (text == null) {
-                        checksumFindings.remove(key);
-                    } else {
-                        checksumFindings.put(key, new Finding.ArchiveProblem(key, text));
-                    }
-                }) : null;
-        this.prober = new Prober(config, probe, clock);
+        this.schedules = new Schedules(config, clock, () -> ready, () -> state.holder(writerRole));
+        this.metrics = new MonitorMetrics(config, journal, clock);
+        this.prober = new Prober(config, probe, clock, metrics::probed);
         this.schedule = new RoundSchedule(this::round, config.monitor().checkPeriod(), clock);
         this.writerWatch = new WriterWatch(config, () -> state.holder(writerRole), schedule::wake,
                 RoundSchedule.FAST_PERIOD_MS);
@@ -189,12 +174,7 @@ public final class Monitor implements AutoCloseable {
         schedule.start();
         writerWatch.start();
         watchdog.scheduleWithFixedDelay(selfCheck::tick, SelfCheck.TICK_MS, SelfCheck.TICK_MS, TimeUnit.MILLISECONDS);
-        if (checksum != null) {
-            checksum.start();
-        }
-        if (archiver != null) {
-            archiver.start();
-        }
+        schedules.start();
         log.info("monitor started for cluster '{}' with {} host(s), check period {} ms", config.cluster(),
                 config.hosts().size(), config.monitor().checkPeriod().toMillis());
     }
@@ -207,12 +187,7 @@ public final class Monitor implements AutoCloseable {
         }
         lifecycle = Lifecycle.CLOSED;
         routes.wakeAll();
-        if (checksum != null) {
-            checksum.close();
-        }
-        if (archiver != null) {
-            archiver.close();
-        }
+        schedules.close();
         writerWatch.close();
         watchdog.shutdownNow();
         long waitMs = config.monitor().catchUpTimeout().plus(config.monitor().actionTimeout()).toMillis() + 1000;
@@ -229,6 +204,7 @@ public final class Monitor implements AutoCloseable {
 
     private void round() {
         MDC.put("cluster", config.cluster());
+        long began = System.nanoTime();
         try {
             long epoch = state.epoch();
             Map<String, HostObservation> obs = probeAll();
@@ -271,6 +247,7 @@ public final class Monitor implements AutoCloseable {
             log.error("monitor round failed", e);
         } finally {
             selfCheck.roundEnded();
+            metrics.roundEnded(this, System.nanoTime() - began);
             MDC.remove("cluster");
             schedule.roundEnded(lastSuspect);
         }
@@ -461,7 +438,7 @@ public final class Monitor implements AutoCloseable {
     /** Current findings (problems the monitor reports but does not act on), never null. */
     public List<Finding> currentFindings() {
         List<Finding> out = new ArrayList<>(roundFindings);
-        out.addAll(checksumFindings.values());
+        out.addAll(schedules.findings());
         return out;
     }
 
@@ -472,7 +449,7 @@ public final class Monitor implements AutoCloseable {
 
     /** The last scheduled checksum run, or an empty map (none ran, or no schedule). */
     public Map<String, Object> lastChecksum() {
-        return checksum == null ? Map.of() : checksum.last();
+        return schedules.lastChecksum();
     }
 
     /** Writer changes recorded by earlier runs of the monitor (from the audit log), oldest first. */
@@ -531,10 +508,20 @@ public final class Monitor implements AutoCloseable {
      * waits for it to let go of the old writer before fencing it.
      *
      * @param router the router's name, unique among the routers following this monitor
+     * @param stats  the counters it sent ({@code Router.stats()}'s shape), or null
      */
-    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease)
+    public RouteTable awaitRoutes(long afterVersion, Duration max, String router, Duration lease, Object stats)
             throws InterruptedException {
-        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease);
+        return routes.await(afterVersion, max, () -> lifecycle == Lifecycle.CLOSED, router, lease, stats);
+    }
+
+    /** The route publisher (standalone routers, their counters), for the API; and the Prometheus series. */
+    RoutePublisher publisher() {
+        return routes;
+    }
+
+    public MonitorMetrics metrics() {
+        return metrics;
     }
 
     /** Registers a listener called with every new route table (synchronously, from the monitor's thread). */

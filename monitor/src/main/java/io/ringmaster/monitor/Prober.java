@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.slf4j.MDC;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -34,16 +35,31 @@ final class Prober implements AutoCloseable {
     private final Clock clock;
     private final ThreadPoolExecutor pool;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final java.util.function.ObjLongConsumer<String> timing;
 
     private record InFlight(Future<HostProbe.Result> future, long startedNanos, long epoch) {}
 
-    Prober(RingmasterConfig config, HostProbe probe, Clock clock) {
+    /** @param timing told how long each probe that answered took: host, ns */
+    Prober(RingmasterConfig config, HostProbe probe, Clock clock, java.util.function.ObjLongConsumer<String> timing) {
+        this.timing = timing;
         this.config = config;
         this.probe = probe;
         this.clock = clock;
         int n = config.hosts().size();
         this.pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(n * 2),
                 Threads.named("ringmaster-probe"), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** One host's probe with the cluster and the host in the log context (MDC) of the probing thread. */
+    private HostProbe.Result probeLogged(HostConfig h, OptionalLong heartbeatOwner) throws Exception {
+        MDC.put("cluster", config.cluster());
+        MDC.put("host", h.name());
+        try {
+            return timed(h, heartbeatOwner);
+        } finally {
+            MDC.remove("host");
+            MDC.remove("cluster");
+        }
     }
 
     /**
@@ -68,7 +84,7 @@ final class Prober implements AutoCloseable {
         for (HostConfig h : config.hosts()) {
             try {
                 inFlight.compute(h.name(), (n, f) -> f == null || (f.epoch() < epoch && f.future().isDone())
-                        ? new InFlight(pool.submit(() -> probe.probe(h, heartbeatOwner)), System.nanoTime(), epoch)
+                        ? new InFlight(pool.submit(() -> probeLogged(h, heartbeatOwner)), System.nanoTime(), epoch)
                         : f);
             } catch (RejectedExecutionException e) {
                 out.put(h.name(), failed(h.name(), false, "check not started: " + e.getMessage()));
@@ -86,6 +102,13 @@ final class Prober implements AutoCloseable {
             r.ifPresent(x -> out.put(h.name(), x));
         }
         return out;
+    }
+
+    private HostProbe.Result timed(HostConfig h, OptionalLong heartbeatOwner) {
+        long began = System.nanoTime();
+        HostProbe.Result r = probe.probe(h, heartbeatOwner);
+        timing.accept(h.name(), System.nanoTime() - began);
+        return r;
     }
 
     private Optional<HostProbe.Result> await(String host, InFlight f, long leftMs, long boundMs, long epoch,

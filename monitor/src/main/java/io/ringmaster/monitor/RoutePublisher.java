@@ -51,8 +51,9 @@ final class RoutePublisher {
      * @param applied      the newest table version it said it applied
      * @param askedAtNanos when its latest poll arrived (monotonic): it sent it no later
      * @param leaseNanos   how long after asking it may still route writes on the answer
+     * @param stats        the counters it sent with its latest poll ({@code Router.stats()}'s shape), or null
      */
-    record Follower(long applied, long askedAtNanos, long leaseNanos) {
+    record Follower(long applied, long askedAtNanos, long leaseNanos, Object stats) {
         boolean leaseRunOut(long nowNanos) {
             return nowNanos - askedAtNanos >= leaseNanos;
         }
@@ -112,9 +113,16 @@ final class RoutePublisher {
      */
     RouteTable await(long afterVersion, Duration max, BooleanSupplier closed, String router, Duration lease)
             throws InterruptedException {
+        return await(afterVersion, max, closed, router, lease, null);
+    }
+
+    /** As the other, with the counters the router sent (null: none). */
+    RouteTable await(long afterVersion, Duration max, BooleanSupplier closed, String router, Duration lease,
+                     Object stats) throws InterruptedException {
         long now = System.nanoTime();
-        followers.merge(router, new Follower(afterVersion, now, lease.toNanos()),
-                (was, is) -> new Follower(Math.max(was.applied(), is.applied()), now, is.leaseNanos()));
+        followers.merge(router, new Follower(afterVersion, now, lease.toNanos(), stats),
+                (was, is) -> new Follower(Math.max(was.applied(), is.applied()), now, is.leaseNanos(),
+                        is.stats() != null ? is.stats() : was.stats()));
         followers.values().removeIf(f -> now - f.askedAtNanos() - f.leaseNanos()
                 > TimeUnit.MILLISECONDS.toNanos(FORGET_AFTER_MS));
         wakeAll();
@@ -180,6 +188,32 @@ final class RoutePublisher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The standalone routers following this monitor, by id (a snapshot). */
+    Map<String, Follower> followers() {
+        return Map.copyOf(followers);
+    }
+
+    /**
+     * The standalone routers for {@code show --json}: {@code [{"id", "applied", "lastPollAgoMs", "leaseMs",
+     * "listeners" (the counters it sent, absent when none)}]}, by id.
+     */
+    List<Map<String, Object>> followersView() {
+        long now = System.nanoTime();
+        List<Map<String, Object>> out = new ArrayList<>();
+        new java.util.TreeMap<>(followers).forEach((id, f) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", id);
+            e.put("applied", f.applied());
+            e.put("lastPollAgoMs", (now - f.askedAtNanos()) / 1_000_000);
+            e.put("leaseMs", f.leaseNanos() / 1_000_000);
+            if (f.stats() != null) {
+                e.put("listeners", f.stats());
+            }
+            out.add(e);
+        });
+        return out;
     }
 
     void setRouterStats(Supplier<Object> stats) {

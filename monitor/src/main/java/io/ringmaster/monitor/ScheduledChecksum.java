@@ -57,7 +57,7 @@ final class ScheduledChecksum implements AutoCloseable {
                 config.checksum().databases().isEmpty() ? "every schema" : config.checksum().databases());
     }
 
-    /** The last run: {@code {"runId", "finished", "differences", "hosts", "tables", "exitCode"}}; empty before. */
+    /** The last run: {@code {"runId", "finished", "differences", "hosts", "differingByHost", "tables", "exitCode"}}; empty before. */
     Map<String, Object> last() {
         return last;
     }
@@ -75,8 +75,10 @@ final class ScheduledChecksum implements AutoCloseable {
             ChecksumResult r = c.run();
             Set<String> hosts = new TreeSet<>();
             Set<String> tables = new TreeSet<>();
+            Map<String, Integer> perHost = new java.util.TreeMap<>();
             for (ChunkRow d : r.differences()) {
                 hosts.add(d.host());
+                perHost.merge(d.host(), 1, Integer::sum);
                 tables.add(d.table().toString());
             }
             Map<String, Object> summary = new LinkedHashMap<>();
@@ -84,6 +86,7 @@ final class ScheduledChecksum implements AutoCloseable {
             summary.put("finished", Instant.now(clock).toString());
             summary.put("differences", r.differences().size());
             summary.put("hosts", hosts);
+            summary.put("differingByHost", perHost);
             summary.put("tables", tables);
             summary.put("exitCode", r.exitCode());
             last = summary;

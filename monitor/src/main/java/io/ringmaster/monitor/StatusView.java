@@ -22,7 +22,9 @@ public final class StatusView {
      * The {@code show} view: {@code {"cluster", "mode", "ready", "epoch", "writer", "hosts": [{"name", "address",
      * "mode", "state", "reason", "roles", "readOnly", "lagSeconds", "source", "flapping", "outOfRing" (masters),
      * "roleAddresses" ({@code {role: [ip...]}}, when it holds any), "agent" (when it has one: see
-     * {@link AgentLink#view})}]}}.
+     * {@link AgentLink#view})}], "findings", "checksum" (after a scheduled run), "routes" (the router in this process),
+     * "routers" (standalone routers following this monitor, with the counters they sent: see
+     * {@code RoutePublisher#followersView})}.
      */
     public static Map<String, Object> show(Monitor m) {
         ClusterState s = m.state();
@@ -71,6 +73,10 @@ public final class StatusView {
         Object routes = m.routerStats();
         if (routes != null) {
             out.put("routes", routes);
+        }
+        List<Map<String, Object>> routers = m.publisher().followersView();
+        if (!routers.isEmpty()) {
+            out.put("routers", routers); // standalone routers, with the counters they sent
         }
         return out;
     }

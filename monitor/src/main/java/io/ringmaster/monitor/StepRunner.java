@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs the steps of a {@link WriterChange} against the servers, each bounded in time, each recorded in the change's
@@ -256,6 +257,25 @@ final class StepRunner {
         long t0 = System.nanoTime();
         String reason = change.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
                 + change.from().orElse("-") + " -> " + change.to();
+        // the log context of this step, also on the threads that run the steps after the promotion
+        java.util.Map<String, String> outer = MDC.getCopyOfContextMap();
+        MDC.put("cluster", config.cluster());
+        MDC.put("recovery", audit.id());
+        MDC.put("host", step.host());
+        try {
+            return runStepLogged(step, audit, change, forced, reason, context, t0);
+        } finally {
+            if (outer == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(outer);
+            }
+        }
+    }
+
+    private boolean runStepLogged(Step step, RecoveryRecord audit, WriterChange change, boolean forced, String reason,
+                                  Context context, long t0)
+            throws StepFailed {
         try {
             String detail = execute(step, reason, context);
             long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -56,6 +56,9 @@ public final class MonitorFollower implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running;
     private volatile HttpURLConnection inFlight;
+    private volatile java.util.function.Supplier<Object> report = () -> null;
+    /** The request header that carries a router's counters to the monitor: base64url of their JSON. */
+    public static final String STATS_HEADER = "Ringmaster-Router-Stats";
 
     /**
      * Who follows, sent with every poll.
@@ -131,6 +134,15 @@ public final class MonitorFollower implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * Sends what {@code stats} gives (a router's counters, JSON-ready; null sends none) with every poll, in the
+     * {@value #STATS_HEADER} header, so that the monitor's {@code show --json} and {@code /metrics} see this router.
+     */
+    public MonitorFollower reportWith(java.util.function.Supplier<Object> stats) {
+        this.report = Objects.requireNonNull(stats, "stats");
+        return this;
+    }
+
     /** Starts following. */
     public MonitorFollower start() {
         running = true;
@@ -184,6 +196,11 @@ public final class MonitorFollower implements AutoCloseable {
             c.setConnectTimeout((int) connectTimeout.toMillis());
             c.setReadTimeout((int) (waitMs + connectTimeout.toMillis() + 1000));
             c.setRequestProperty("Accept", "application/json");
+            Object stats = report.get();
+            if (stats != null) {
+                c.setRequestProperty(STATS_HEADER, java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(JSON.writeValueAsBytes(stats)));
+            }
             if (!access.token().isEmpty()) {
                 c.setRequestProperty("Authorization", "Bearer " + access.token().reveal());
             }

@@ -55,6 +55,8 @@ final class RoleListener {
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
     private final LongAdder refusalsSinceLog = new LongAdder();
     private volatile Destinations current = Destinations.NONE;
+    /** Told how long each held connection was held, ns (the hold-time histogram); does nothing by default. */
+    volatile java.util.function.LongConsumer heldFor = ns -> { };
     private volatile Channel server;
 
     /**
@@ -342,6 +344,7 @@ final class RoleListener {
         if (c.held) {
             c.held = false;
             heldNow.decrementAndGet();
+            heldFor.accept(System.nanoTime() - c.acceptedNanos);
             if (c.holdTimer != null) {
                 c.holdTimer.cancel(false);
                 c.holdTimer = null;

@@ -183,6 +183,22 @@ public final class Router implements AutoCloseable {
         return listeners.stream().map(RoleListener::view).toList();
     }
 
+    /**
+     * Publishes how long connections were held, per listener, as the histogram
+     * {@code ringmaster_router_hold_seconds{router, listener, role}} in {@code registry}. The other counters are
+     * sampled from {@link #stats()} ({@code io.ringmaster.metrics.RouterStatsMeters}). Call before {@link #start()}.
+     *
+     * @param router this router's id among the monitor's routers ({@code monitor} inside the monitor)
+     */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry, String router) {
+        for (RoleListener l : listeners) {
+            io.micrometer.core.instrument.Timer t = io.ringmaster.metrics.Metrics.histogram("ringmaster_router_hold",
+                    "how long a connection was held before it was forwarded or refused")
+                    .tags("router", router, "listener", l.name(), "role", l.config().role()).register(registry);
+            l.heldFor = ns -> t.record(ns, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** Open relayed connections to a host through the named listener (0 for an unknown listener). */
     public int openConnections(String listener, String host) {
         return listeners.stream().filter(l -> l.name().equals(listener)).mapToInt(l -> l.openTo(host)).sum();

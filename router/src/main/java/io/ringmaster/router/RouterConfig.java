@@ -26,6 +26,7 @@ import java.util.Set;
  * @param ioThreads      Netty event-loop threads shared by every listener, 1 to 64
  * @param maxHeld        most connections one listener holds at a time; beyond it new ones are refused at once
  * @param listeners      the TCP listeners, at least one, names and addresses unique
+ * @param metrics        where a standalone router serves {@code GET /metrics} (Prometheus); empty: nowhere
  */
 public record RouterConfig(
         boolean enabled,
@@ -36,7 +37,8 @@ public record RouterConfig(
         Duration connectTimeout,
         int ioThreads,
         int maxHeld,
-        List<Listener> listeners) {
+        List<Listener> listeners,
+        Optional<MetricsEndpoint> metrics) {
 
     /** Default writer address (MySQL Router's read-write port). */
     public static final String DEFAULT_WRITER_LISTEN = "127.0.0.1:6446";
@@ -52,6 +54,29 @@ public record RouterConfig(
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Default {@link #maxHeld}. */
     public static final int DEFAULT_MAX_HELD = 1000;
+
+    /**
+     * The address of a standalone router's {@code /metrics} listener ({@code router.metrics}).
+     *
+     * @param address address to bind
+     * @param port    port to bind, 0..65535 (0: any free port)
+     */
+    public record MetricsEndpoint(String address, int port) {
+        public MetricsEndpoint {
+            Objects.requireNonNull(address, "address");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics: port must be 1..65535, not " + port);
+            }
+        }
+    }
+
+    /** Without a metrics listener. */
+    public RouterConfig(boolean enabled, Optional<URI> monitorUrl, Duration writerLease, Duration holdTimeout,
+                        Duration drainTime, Duration connectTimeout, int ioThreads, int maxHeld,
+                        List<Listener> listeners) {
+        this(enabled, monitorUrl, writerLease, holdTimeout, drainTime, connectTimeout, ioThreads, maxHeld, listeners,
+                Optional.empty());
+    }
 
     /**
      * One TCP listener.
@@ -89,6 +114,7 @@ public record RouterConfig(
         Objects.requireNonNull(holdTimeout, "holdTimeout");
         Objects.requireNonNull(drainTime, "drainTime");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(metrics, "metrics");
         listeners = List.copyOf(listeners);
         require(!writerLease.isNegative() && !writerLease.isZero(), "writer_lease must be greater than zero");
         require(!holdTimeout.isNegative(), "hold_timeout must not be negative");
@@ -119,25 +145,31 @@ public record RouterConfig(
     /** A copy with other listeners. */
     public RouterConfig withListeners(List<Listener> l) {
         return new RouterConfig(enabled, monitorUrl, writerLease, holdTimeout, drainTime, connectTimeout, ioThreads,
-                maxHeld, l);
+                maxHeld, l, metrics);
     }
 
     /** A copy with another hold timeout. */
     public RouterConfig withHoldTimeout(Duration d) {
         return new RouterConfig(enabled, monitorUrl, writerLease, d, drainTime, connectTimeout, ioThreads, maxHeld,
-                listeners);
+                listeners, metrics);
     }
 
     /** A copy with another drain time. */
     public RouterConfig withDrainTime(Duration d) {
         return new RouterConfig(enabled, monitorUrl, writerLease, holdTimeout, d, connectTimeout, ioThreads, maxHeld,
-                listeners);
+                listeners, metrics);
+    }
+
+    /** A copy with a metrics listener. */
+    public RouterConfig withMetrics(Optional<MetricsEndpoint> m) {
+        return new RouterConfig(enabled, monitorUrl, writerLease, holdTimeout, drainTime, connectTimeout, ioThreads,
+                maxHeld, listeners, m);
     }
 
     /** A copy with another writer lease and monitor URL (for a standalone router). */
     public RouterConfig withMonitor(Optional<URI> url, Duration lease) {
         return new RouterConfig(enabled, url, lease, holdTimeout, drainTime, connectTimeout, ioThreads, maxHeld,
-                listeners);
+                listeners, metrics);
     }
 
     /**

@@ -94,7 +94,7 @@ public final class RouterConfigReader {
 
         RouterConfig router(YamlSection s) {
             s.allow("enabled", "monitor", "writer_lease", "hold_timeout", "drain_time", "connect_timeout",
-                    "io_threads", "max_held", "listeners");
+                    "io_threads", "max_held", "listeners", "metrics");
             boolean enabled = s.bool("enabled", true);
             Optional<URI> monitor = Optional.ofNullable(s.string("monitor", null)).map(u -> url(s, u));
             Duration lease = writerLease(s);
@@ -104,8 +104,14 @@ public final class RouterConfigReader {
             int threads = s.integer("io_threads", RouterConfig.defaultIoThreads(), 1, 64);
             int maxHeld = s.integer("max_held", RouterConfig.DEFAULT_MAX_HELD, 0, 100_000);
             List<RouterConfig.Listener> listeners = listeners(s);
+            Optional<RouterConfig.MetricsEndpoint> metrics = Optional.ofNullable(s.string("metrics", null))
+                    .map(text -> {
+                        String[] hp = listen(s, "metrics", text);
+                        return new RouterConfig.MetricsEndpoint(hp[0], Integer.parseInt(hp[1]));
+                    });
             try {
-                return new RouterConfig(enabled, monitor, lease, hold, drain, connect, threads, maxHeld, listeners);
+                return new RouterConfig(enabled, monitor, lease, hold, drain, connect, threads, maxHeld, listeners,
+                        metrics);
             } catch (IllegalArgumentException e) {
                 throw s.error("listeners", e.getMessage());
             }
@@ -256,9 +262,13 @@ public final class RouterConfigReader {
         }
 
         private String[] listen(YamlSection l, String text) {
+            return listen(l, "listen", text);
+        }
+
+        private String[] listen(YamlSection l, String key, String text) {
             int colon = text.lastIndexOf(':');
             if (colon <= 0) {
-                throw l.error("listen", "must be address:port, not '" + text + "'");
+                throw l.error(key, "must be address:port, not '" + text + "'");
             }
             String address = text.substring(0, colon).replace("[", "").replace("]", "").trim();
             String port = text.substring(colon + 1).trim();
@@ -270,7 +280,7 @@ public final class RouterConfigReader {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw l.error("listen", "must be address:port with a port 1..65535, not '" + text + "'");
+            throw l.error(key, "must be address:port with a port 1..65535, not '" + text + "'");
         }
     }
 }

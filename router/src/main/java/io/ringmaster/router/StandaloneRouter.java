@@ -31,6 +31,11 @@ public final class StandaloneRouter implements AutoCloseable {
     private final MonitorFollower follower;
     private final ScheduledExecutorService watchdog;
     private final URI monitor;
+    private final String id = followerId();
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
+    private final io.ringmaster.metrics.SampledMeters sampled;
+    private final io.ringmaster.core.api.ApiGuard metricsGuard;
+    private io.ringmaster.metrics.MetricsServer metricsServer;
 
     /**
      * @param config    the router's settings
@@ -47,8 +52,14 @@ public final class StandaloneRouter implements AutoCloseable {
         // until open writer connections are cut
         Duration holds = config.writerLease().plusMillis(LEASE_CHECK_MS + Router.CUT_WAIT_MS);
         this.follower = new MonitorFollower(monitor, wait, config.connectTimeout(),
-                new MonitorFollower.Identity(followerId(), holds), access(cluster.monitor(), monitor), nanoClock,
-                this::answer);
+                new MonitorFollower.Identity(id, holds), access(cluster.monitor(), monitor), nanoClock,
+                this::answer).reportWith(router::stats);
+        this.registry = io.ringmaster.metrics.Metrics.registry(cluster.cluster());
+        router.bindMetrics(registry, id);
+        this.sampled = new io.ringmaster.metrics.SampledMeters(registry);
+        // /metrics is a read: open on loopback, the monitor's api_token beyond it (as the monitor's own API)
+        this.metricsGuard = config.metrics().map(m -> new io.ringmaster.core.api.ApiGuard(cluster.monitor().api(),
+                m.address())).orElse(null);
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ringmaster-router-lease");
             t.setDaemon(true);
@@ -84,6 +95,17 @@ public final class StandaloneRouter implements AutoCloseable {
     public void start() throws IOException {
         router.setWriterLease(false, -1);
         router.start();
+        if (metricsGuard != null) {
+            RouterConfig.MetricsEndpoint m = router.config().metrics().orElseThrow();
+            try {
+                metricsServer = new io.ringmaster.metrics.MetricsServer(m.address(), m.port(),
+                        new io.ringmaster.metrics.MetricsHandler(registry, metricsGuard, this::sample));
+            } catch (IOException e) {
+                router.close();
+                throw e;
+            }
+            metricsServer.start();
+        }
         follower.start();
         watchdog.scheduleWithFixedDelay(this::checkLease, LEASE_CHECK_MS, LEASE_CHECK_MS, TimeUnit.MILLISECONDS);
     }
@@ -113,6 +135,25 @@ public final class StandaloneRouter implements AutoCloseable {
         }
     }
 
+    /** Sets the sampled series before a scrape: the router's counters and its writer lease. */
+    private void sample() {
+        sampled.sample(s -> {
+            io.ringmaster.metrics.RouterStatsMeters.sample(s, id, router.stats());
+            s.gauge("ringmaster_router_writer_lease_valid", "1 while the writer lease from the monitor is valid",
+                    lease.valid() ? 1 : 0, "router", id);
+        });
+    }
+
+    /** This router's id among the monitor's routers ({@code host-pid-random}). */
+    public String id() {
+        return id;
+    }
+
+    /** The bound port of {@code /metrics}, or -1 when {@code router.metrics} is not set. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
     /** The router (for its counters and table). */
     public Router router() {
         return router;
@@ -130,6 +171,9 @@ public final class StandaloneRouter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         watchdog.shutdownNow();
         follower.close();
         router.close();

@@ -95,10 +95,20 @@ class RouterConfigReaderTest {
     }
 
     @Test
+    void shouldReadTheMetricsListenerAndRefuseABadOne() {
+        assertThat(parse("router:\n  metrics: 127.0.0.1:9187\n").metrics())
+                .contains(new RouterConfig.MetricsEndpoint("127.0.0.1", 9187));
+        assertThat(parse("router: {}\n").metrics()).isEmpty();
+        assertRefused("router:\n  metrics: 9187\n", "router.yml: router.metrics: must be address:port, not '9187'");
+        assertRefused("router:\n  metrics: 127.0.0.1:70000\n", "router.yml: router.metrics: must be address:port "
+                + "with a port 1..65535, not '127.0.0.1:70000'");
+    }
+
+    @Test
     void shouldRefuseUnknownKeysNamingTheField() {
         assertRefused("router: {hold_time: 5s}\n", "router.yml: router.hold_time: unknown key (expected one of "
                 + "enabled, monitor, writer_lease, hold_timeout, drain_time, connect_timeout, io_threads, max_held, "
-                + "listeners)");
+                + "listeners, metrics)");
         assertRefused("router:\n  listeners:\n    - {role: writer, listen: 127.0.0.1:1, port: 2}\n",
                 "router.yml: router.listeners[0].port: unknown key (expected one of name, role, listen, hosts)");
     }

@@ -30,6 +30,7 @@ public final class ClonePart {
         recover(agent);
         donor.install(agent.server());
         target.install(agent.server());
+        new RestoreSide(agent, busy).install(agent.server());
         agent.addPart("clone", target::statusView, null);
     }
 

@@ -15,6 +15,11 @@ final class CloneRecovery {
 
     private CloneRecovery() {}
 
+    /** Where a restore unpacks the incremental backups of its base ({@link RestoreSide}). */
+    static Path incrementals(CloneMarker m) {
+        return m.newDir().resolveSibling(m.newDir().getFileName() + ".inc");
+    }
+
     /**
      * Puts the old data directory back and starts the server, as the marker's phase requires:
      * {@code streaming}: only the unfinished new directory is removed (the server was not touched; it is started
@@ -45,12 +50,14 @@ final class CloneRecovery {
                     server.move(m.oldDir(), dataDir, "undoing clone " + m.id() + ": the old data directory back");
                 }
                 DonorSide.deleteTree(m.newDir());
+                DonorSide.deleteTree(incrementals(m));
                 if (!server.answers()) {
                     server.start("undoing clone " + m.id() + ": the server on its old data");
                 }
             }
             default -> {
                 DonorSide.deleteTree(m.newDir());
+                DonorSide.deleteTree(incrementals(m));
                 Files.deleteIfExists(m.newDir().resolveSibling(m.newDir().getFileName() + ".mbstream.log"));
                 if (!server.answers()) {
                     server.start("undoing clone " + m.id() + ": the server was not touched; starting it");

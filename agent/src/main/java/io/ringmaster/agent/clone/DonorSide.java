@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /api/v1/clone/source                 {"host", "version", "data_bytes", "physical": bool, "tool": "...",
  *                                           "replica": bool, "busy": "..."}
- * GET /api/v1/clone/stream?id=ID[&amp;max_rate=MB/s][&amp;logical=1]   (needs the token, as a command)
+ * GET /api/v1/clone/stream?id=ID[&amp;max_rate=MB/s][&amp;logical=1][&amp;incremental_lsn=LSN][&amp;parallel=N]
+ *                                          (needs the token, as a command; ringmaster backup uses it too:
+ *                                          incremental_lsn makes mariadb-backup copy only pages newer than LSN)
  *                                          200 application/octet-stream: mbstream of mariadb-backup --backup
  *                                          (or, logical, the SQL of mariadb-dump); the program is killed when the
  *                                          reader goes away
@@ -132,8 +134,13 @@ final class DonorSide {
         }
         double maxRate = r.param("max_rate").map(Double::parseDouble).orElse(0.0);
         boolean logical = r.param("logical").map("1"::equals).orElse(false);
+        String lsn = r.param("incremental_lsn").orElse("");
+        if (!lsn.matches("\\d{0,20}")) {
+            throw new Refused(400, "incremental_lsn: digits only (the parent's to_lsn)");
+        }
+        int parallel = r.param("parallel").filter(v -> v.matches("\\d{1,3}")).map(Integer::parseInt).orElse(2);
         Path data = dataDir();
-        String op = "streaming a copy to clone " + id;
+        String op = "streaming a copy for " + id;
         if (!busy.claim(op)) {
             throw new Refused(409, "refused: the agent of " + agent.host().name() + " is busy ("
                     + busy.current().orElse("?") + "); wait until it is done");
@@ -148,7 +155,8 @@ final class DonorSide {
         try {
             var linkBefore = sql.replicaLink(agent.host());
             boolean appliedBefore = linkBefore.isPresent() && linkBefore.get().sqlRunning();
-            List<String> cmd = logical ? dumpCommand(cnf) : backupCommand(cnf, data, work.resolve("tmp"));
+            List<String> cmd = logical ? dumpCommand(cnf)
+                    : backupCommand(cnf, data, work.resolve("tmp"), lsn, Math.max(1, parallel));
             log.info("{}: streaming a {} copy for clone {} (max rate {}): {}", agent.host().name(),
                     logical ? "logical" : "physical", id, maxRate > 0 ? maxRate + " MB/s" : "unlimited",
                     String.join(" ", cmd));
@@ -228,9 +236,13 @@ final class DonorSide {
         }
     }
 
-    private List<String> backupCommand(Path cnf, Path data, Path tmp) throws Exception {
+    private List<String> backupCommand(Path cnf, Path data, Path tmp, String incrementalLsn, int parallel)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Tools.BACKUP, "--defaults-extra-file=" + cnf, "--backup",
-                "--stream=mbstream", "--target-dir=" + tmp, "--datadir=" + data, "--parallel=2"));
+                "--stream=mbstream", "--target-dir=" + tmp, "--datadir=" + data, "--parallel=" + parallel));
+        if (!incrementalLsn.isEmpty()) {
+            cmd.add("--incremental-lsn=" + incrementalLsn);
+        }
         cmd.addAll(Tools.connection(agent.agentConfig(), agent.host()));
         if (isReplica()) {
             cmd.add("--safe-slave-backup");

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * {@code -- SET GLOBAL gtid_slave_pos='D-S-N,...';} that mariadb-dump writes at the end of the dump. Only the first
  * characters of each line are kept (rows of data can be megabytes long). Single-threaded use.
  */
-final class DumpPosition {
+public final class DumpPosition {
     private static final Pattern LINE = Pattern.compile("^(?:-- )?SET GLOBAL gtid_slave_pos\\s*=\\s*'([0-9,-]*)'");
     private static final int KEEP = 256;
     private final StringBuilder line = new StringBuilder();
@@ -16,7 +16,7 @@ final class DumpPosition {
     private String gtid;
 
     /** Feeds bytes of the stream. */
-    void feed(byte[] buf, int len) {
+    public void feed(byte[] buf, int len) {
         for (int i = 0; i < len; i++) {
             char c = (char) (buf[i] & 0xff);
             if (c == '\n') {
@@ -34,7 +34,7 @@ final class DumpPosition {
     }
 
     /** The last position seen, or null. */
-    String gtid() {
+    public String gtid() {
         return gtid;
     }
 }

@@ -96,7 +96,7 @@ public final class ApiGuard {
         return loopback ? "token required for commands" : "token required for every request";
     }
 
-    /** Logs a refusal, rate-limited; never the token. */
+    /** Logs a refusal, rate-limited; never the token. {@code path}: under {@code /api/v1/}, or absolute. */
     public void logRefusal(String method, String path, Object client, Refusal r) {
         int more;
         synchronized (this) {
@@ -109,7 +109,8 @@ public final class ApiGuard {
             more = unlogged;
             unlogged = 0;
         }
-        log.warn("API refused {} /api/v1/{} from {} with {}: {}{}", method, path, client, r.status(),
+        log.warn("API refused {} {} from {} with {}: {}{}", method, path.startsWith("/") ? path : "/api/v1/" + path,
+                client, r.status(),
                 r.status() == 401 ? "missing or wrong API token" : "no " + tokenField + " configured",
                 more == 0 ? "" : " (" + more + " more refusals not logged in the last "
                         + LOG_EVERY_MS / 1000 + " s)");

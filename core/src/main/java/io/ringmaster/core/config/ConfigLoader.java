@@ -282,7 +282,7 @@ public final class ConfigLoader {
             s.allow("listen", "check_period", "trap_period", "timeout", "max_backlog", "catchup_timeout",
                     "action_timeout", "auto_set_online", "flap_count", "flap_duration", "mode", "state_file",
                     "heartbeat_schema", "ping_ips", "writer_lease", "failover_block_period", "wait_for_other_master",
-                    "careful_startup", "api_token", "tls_cert", "tls_key", "tls_ca");
+                    "careful_startup", "api_token", "tls_cert", "tls_key", "tls_ca", "lint_period");
             String listen = s.string("listen", "127.0.0.1:9988");
             int colon = listen.lastIndexOf(':');
             if (colon <= 0) {
@@ -316,9 +316,13 @@ public final class ConfigLoader {
                 throw s.error("heartbeat_schema", "must be a plain schema name, not '" + schema + "'");
             }
             ApiAccess api = api(s, address, listen);
+            Duration lint = s.duration("lint_period", Durations.format(MonitorConfig.DEFAULT_LINT_PERIOD), false);
+            if (!lint.isZero() && lint.compareTo(Duration.ofSeconds(10)) < 0) {
+                throw s.error("lint_period", "must be at least 10s (or 0s to turn the monitor's lint off)");
+            }
             s.finish();
             return new MonitorConfig(address, port, checkPeriod, trapPeriod, timeout, maxBacklog, catchUp, action,
-                    autoOnline, flapCount, flapDuration, mode, stateFile, schema, api);
+                    autoOnline, flapCount, flapDuration, mode, stateFile, schema, api, lint);
         }
 
         /**

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param stateFile       where the monitor keeps its state, resolved against the config file's folder
  * @param heartbeatSchema schema holding the heartbeat table the monitor writes on the writer
  * @param api             the API's token and TLS ({@code api_token}, {@code tls_cert}, {@code tls_key}, {@code tls_ca})
+ * @param lintPeriod      how often the monitor runs {@code ringmaster lint}'s checks and reports violations as
+ *                        findings ({@code lint_period}, default {@link #DEFAULT_LINT_PERIOD}); zero turns it off
  */
 public record MonitorConfig(
         String listenAddress,
@@ -40,7 +42,21 @@ public record MonitorConfig(
         MonitorMode startMode,
         Path stateFile,
         String heartbeatSchema,
-        ApiAccess api) {
+        ApiAccess api,
+        Duration lintPeriod) {
+
+    /** Default {@link #lintPeriod}: every 5 minutes. */
+    public static final Duration DEFAULT_LINT_PERIOD = Duration.ofMinutes(5);
+
+    /** Settings with the default lint period. */
+    public MonitorConfig(String listenAddress, int listenPort, Duration checkPeriod, Duration trapPeriod,
+                         Duration checkTimeout, Duration maxBacklog, Duration catchUpTimeout, Duration actionTimeout,
+                         Duration autoSetOnline, int flapCount, Duration flapDuration, MonitorMode startMode,
+                         Path stateFile, String heartbeatSchema, ApiAccess api) {
+        this(listenAddress, listenPort, checkPeriod, trapPeriod, checkTimeout, maxBacklog, catchUpTimeout,
+                actionTimeout, autoSetOnline, flapCount, flapDuration, startMode, stateFile, heartbeatSchema, api,
+                DEFAULT_LINT_PERIOD);
+    }
 
     /** Settings with no API token and plain HTTP ({@link ApiAccess#open()}). */
     public MonitorConfig(String listenAddress, int listenPort, Duration checkPeriod, Duration trapPeriod,
@@ -54,6 +70,7 @@ public record MonitorConfig(
 
     public MonitorConfig {
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(lintPeriod, "lintPeriod");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(checkPeriod, "checkPeriod");
         Objects.requireNonNull(trapPeriod, "trapPeriod");

@@ -154,6 +154,24 @@ public sealed interface Finding {
         }
     }
 
+    /**
+     * The backup schedule ({@code backup.schedule}): a scheduled backup or verify failed, one is overdue, or the
+     * newest verification failed.
+     *
+     * @param key     {@code backup-failed}, {@code verify-failed}, {@code backup-overdue}, ...
+     * @param summary one line
+     */
+    record BackupProblem(String key, String summary) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String howToClear() {
+            return "see 'ringmaster backups'; take or verify one by hand ('ringmaster backup', 'ringmaster backup "
+                    + "verify ID'); the next scheduled run that succeeds clears it";
+        }
+    }
+
     // ---- issue 9 item 6: a cluster without a writer, a topology that does not match the state -----------------
 
     /**
@@ -260,6 +278,25 @@ public sealed interface Finding {
                     + "'ringmaster archive status' shows the range covered"
                     : "check the writer's binary logs and the replication account's REPLICATION SLAVE grant; "
                     + "'ringmaster archive status' shows the last error";
+        }
+    }
+
+    /**
+     * {@code ringmaster lint}'s checks, which the monitor runs every {@code monitor.lint_period}, found a setting or a
+     * table on a host that will hurt later (log_slave_updates off on a master with replicas, a MyISAM table...).
+     *
+     * @param host    the host ("" for the cluster)
+     * @param check   the lint check's code, e.g. {@code non-innodb}
+     * @param problem what is wrong, one line
+     * @param fix     the exact fix, one line
+     */
+    record LintViolation(String host, String check, String problem, String fix) implements Finding {
+        public String summary() {
+            return "lint " + check + (host.isEmpty() ? "" : " on " + host) + ": " + problem;
+        }
+
+        public String howToClear() {
+            return fix + " (the next lint run clears it)";
         }
     }
 }
