@@ -191,6 +191,12 @@ final class BackupCommands {
         boolean rejoin;
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
+        @Option(names = "--until-gtid", paramLabel = "GTID", description = "Then apply the binlog archive up to "
+                + "exactly GTID (its transaction included).")
+        String untilGtid;
+        @Option(names = "--until-time", paramLabel = "TIME", description = "Then apply the binlog archive up to the "
+                + "last transaction committed at or before TIME (2026-12-02T14:03:00Z or '2026-12-02 14:03' local).")
+        String untilTime;
 
         @Override
         public Integer call() throws Exception {
@@ -198,11 +204,15 @@ final class BackupCommands {
             repository(cfg);
             CloneCommand.Runner.refuseWriter(cfg, to);
             Restorer restorer = new Restorer(cfg, System.err::println);
+            Restorer.BinlogReplay pitr = PitrReplay.of(cfg, untilGtid, untilTime);
             try {
-                restorer.check(id, to);
+                var parts = restorer.check(id, to);
+                if (pitr instanceof PitrReplay p) {
+                    p.check(parts.get(parts.size() - 1)); // refused before anything changes
+                }
                 setOffline(cfg, to);
                 Restorer.Result r = restorer.restore(new Restorer.Options(id, to, rejoin, "ringmaster restore " + id
-                        + " --to " + to + (rejoin ? " --rejoin" : "")), Restorer.BinlogReplay.NONE);
+                        + " --to " + to + (rejoin ? " --rejoin" : "")), pitr);
                 if (json) {
                     ObjectNode n = JSON.valueToTree(r);
                     n.put("elapsed_ms", r.elapsed().toMillis());

@@ -87,6 +87,10 @@ final class GrantsCommand implements Callable<Integer> {
                     .forEach(System.out::println);
             System.out.println("-- the replication account " + replication + " (bootstrap creates it with this grant)");
             GrantAdvice.lines(v, Need.of(Need.Account.REPLICATION), replication, schema).forEach(System.out::println);
+            if (cfg.backup().enabled() && cfg.backup().archive()) {
+                System.out.println("-- the monitor keeps the binlog archive (backup.archive) and needs in addition:");
+                GrantAdvice.lines(v, Need.of(Need.Account.ARCHIVE), monitor, schema).forEach(System.out::println);
+            }
             if (cfg.agents().enabled()) {
                 String agent = GrantStatements.account(cfg.monitorUser().user(), "localhost");
                 System.out.println("-- the agents log in through their server's unix socket as " + agent + " (the"

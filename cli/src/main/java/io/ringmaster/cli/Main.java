@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
                 ChecksumCommand.class, SyncCommand.class, LintCommand.class,
                 CloneCommand.class, RebuildCommand.class,
                 BackupCommands.Take.class, BackupCommands.ListBackups.class, BackupCommands.Restore.class,
+                ArchiveCommand.class, BinlogCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

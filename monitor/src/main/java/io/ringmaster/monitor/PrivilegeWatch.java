@@ -76,7 +76,7 @@ final class PrivilegeWatch {
                 String host = e.getKey().name();
                 try {
                     List<PrivilegeGap> found = e.getValue().get(bound.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)
-                            .gaps(Need.of(Need.Account.MONITOR), config.monitor().heartbeatSchema());
+                            .gaps(needs(), config.monitor().heartbeatSchema());
                     if (found.isEmpty()) {
                         gaps.remove(host);
                     } else {
@@ -95,5 +95,14 @@ final class PrivilegeWatch {
             }
             each.shutdownNow();
         }
+    }
+
+    /** The monitor account's needs, and the archive's when the monitor keeps it. */
+    private List<Need> needs() {
+        List<Need> needs = new ArrayList<>(Need.of(Need.Account.MONITOR));
+        if (config.backup().enabled() && config.backup().archive()) {
+            needs.addAll(Need.of(Need.Account.ARCHIVE));
+        }
+        return needs;
     }
 }

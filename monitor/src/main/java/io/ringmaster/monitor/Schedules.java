@@ -13,13 +13,15 @@ import java.util.function.Supplier;
 
 /**
  * The monitor's background work on a schedule beside its rounds: the table checksum ({@code checksum.every}),
- * the lint of the live topology ({@code monitor.lint_period}) and the backups ({@code backup.schedule}). Each
+ * the lint of the live topology ({@code monitor.lint_period}), the backups ({@code backup.schedule}) and
+ * the binlog archive ({@code backup.archive}). Each
  * part exists only when configured; their problems are findings. Thread-safe.
  */
 final class Schedules implements AutoCloseable {
     private final ScheduledChecksum checksum;
     private final ScheduledLint lint;
     private final ScheduledBackup backups;
+    private final BinlogArchiver archiver;
     /** Findings of the checksum and backup schedules, by their key. */
     private final Map<String, Finding> findings = new ConcurrentHashMap<>();
 
@@ -35,6 +37,9 @@ final class Schedules implements AutoCloseable {
                 (key, text) -> findings.compute(key, (k, was) -> text == null ? null
                         : new Finding.BackupProblem(k, text))) : null;
         this.lint = config.monitor().lintPeriod().isZero() ? null : new ScheduledLint(config, ready, writer);
+        this.archiver = config.backup().enabled() && config.backup().archive() ? new BinlogArchiver(config, clock,
+                ready, writer, (key, text) -> findings.compute(key, (k, was) -> text == null ? null
+                        : new Finding.ArchiveProblem(k, text))) : null;
     }
 
     /** Starts every configured schedule. */
@@ -42,6 +47,7 @@ final class Schedules implements AutoCloseable {
         Optional.ofNullable(checksum).ifPresent(ScheduledChecksum::start);
         Optional.ofNullable(lint).ifPresent(ScheduledLint::start);
         Optional.ofNullable(backups).ifPresent(ScheduledBackup::start);
+        Optional.ofNullable(archiver).ifPresent(BinlogArchiver::start);
     }
 
     /** The current findings of every schedule. */
@@ -62,5 +68,6 @@ final class Schedules implements AutoCloseable {
         Optional.ofNullable(checksum).ifPresent(ScheduledChecksum::close);
         Optional.ofNullable(lint).ifPresent(ScheduledLint::close);
         Optional.ofNullable(backups).ifPresent(ScheduledBackup::close);
+        Optional.ofNullable(archiver).ifPresent(BinlogArchiver::close);
     }
 }

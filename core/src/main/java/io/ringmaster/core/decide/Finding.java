@@ -262,6 +262,26 @@ public sealed interface Finding {
     }
 
     /**
+     * The binlog archive (issue 11) has a gap, or its archiver is stalled (the stream is down or no longer advances
+     * while the writer does): a point-in-time recovery past that point would be refused.
+     *
+     * @param key     {@code archive-gap} or {@code archive-stalled}
+     * @param summary one line with the gap's range or the stall's cause
+     */
+    record ArchiveProblem(String key, String summary) implements Finding {
+        public String host() {
+            return "";
+        }
+
+        public String howToClear() {
+            return key.equals("archive-gap") ? "take a new full backup (PITR works from backups after the gap); "
+                    + "'ringmaster archive status' shows the range covered"
+                    : "check the writer's binary logs and the replication account's REPLICATION SLAVE grant; "
+                    + "'ringmaster archive status' shows the last error";
+        }
+    }
+
+    /**
      * {@code ringmaster lint}'s checks, which the monitor runs every {@code monitor.lint_period}, found a setting or a
      * table on a host that will hurt later (log_slave_updates off on a master with replicas, a MyISAM table...).
      *

@@ -44,6 +44,9 @@ public enum Need {
     /** Bootstrap: reading each host's own transactions to tell account changes from data. */
     READ_HISTORY(Account.BOOTSTRAP, "bootstrap: inspect existing binary log history (SHOW BINARY LOGS, "
             + "SHOW BINLOG EVENTS)"),
+    /** The binlog archive (backup.archive): list the writer's binary logs; the stream itself logs in as replication. */
+    ARCHIVE(Account.ARCHIVE, "binlog archive: find where to resume on the writer (SHOW BINARY LOGS, SHOW MASTER "
+            + "STATUS; the stream logs in as the replication account)"),
     /** The replication account's IO thread. */
     REPLICATE(Account.REPLICATION, "replicas read the binary log (the IO thread's connection)"),
     /** A clone's donor: mariadb-backup --backup --stream through the agent (BACKUP STAGE, SHOW MASTER STATUS). */
@@ -64,6 +67,8 @@ public enum Need {
         BOOTSTRAP,
         /** The replication account. */
         REPLICATION,
+        /** The monitor account, when the monitor keeps the binlog archive ({@code backup.archive}). */
+        ARCHIVE,
         /** The monitor account, as the agents use it on their own server for clone and rebuild. */
         AGENT
     }

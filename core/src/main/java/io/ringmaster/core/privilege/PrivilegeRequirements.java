@@ -81,6 +81,7 @@ public final class PrivilegeRequirements {
             }
             case READ_HISTORY -> p.add(Privilege.global(split ? "BINLOG MONITOR" : "REPLICATION SLAVE"));
             case REPLICATE -> p.add(Privilege.global("REPLICATION SLAVE"));
+            case ARCHIVE -> p.add(Privilege.global(split ? "BINLOG MONITOR" : "REPLICATION CLIENT"));
             case CLONE_DONOR -> {
                 p.add(Privilege.global("RELOAD"));
                 p.add(Privilege.global("PROCESS"));
