@@ -138,6 +138,7 @@ public final class Agent implements AutoCloseable {
 
     /** Starts serving. */
     public void start() {
+        HostCommand.removeLeftovers();
         server.start();
         log.info("agent of {} ({}) started", host.name(), host.endpoint());
     }

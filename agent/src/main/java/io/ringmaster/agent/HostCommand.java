@@ -13,7 +13,39 @@ import java.util.concurrent.TimeUnit;
  * limit, capturing what it prints. Stateless and thread-safe.
  */
 public final class HostCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostCommand.class);
+    /** Output files are named {@code ringmaster-agent-PID-*.out}, PID the agent's, so leftovers can be found. */
+    private static final String PREFIX = "ringmaster-agent-";
+    private static final java.util.regex.Pattern LEFTOVER = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(PREFIX) + "(\\d+)-.*\\.out");
+
     private HostCommand() {}
+
+    /**
+     * Deletes the output files that agents which no longer run left in the temporary directory (an agent killed
+     * while a command ran: the file is deleted when the command ends, which it never saw).
+     *
+     * @return how many were deleted
+     */
+    public static int removeLeftovers() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            for (Path f : files.toList()) {
+                java.util.regex.Matcher m = LEFTOVER.matcher(f.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true)
+                        && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot clear earlier agents' command output files in {}: {}", tmp, e.getMessage());
+        }
+        if (removed > 0) {
+            log.info("deleted {} command output file(s) that stopped agents left in {}", removed, tmp);
+        }
+        return removed;
+    }
 
     /**
      * What a program did.
@@ -44,7 +76,7 @@ public final class HostCommand {
     public static Result run(List<String> command, Duration timeout) throws InterruptedException {
         Path out;
         try {
-            out = Files.createTempFile("ringmaster-agent-", ".out");
+            out = Files.createTempFile(PREFIX + ProcessHandle.current().pid() + "-", ".out");
         } catch (IOException e) {
             return new Result(-1, "cannot create a temporary file for " + command.get(0) + ": " + e.getMessage());
         }

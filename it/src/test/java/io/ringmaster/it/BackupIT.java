@@ -1,14 +1,18 @@
 package io.ringmaster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmaster.core.decide.Finding;
 import io.ringmaster.core.gtid.GtidPosition;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * processes: 2 masters (db1 writer, db2), a replica each (db3 of db1, db4 of db2). A full and an incremental
  * backup under write load, a second incremental once the load stopped; the chain restored onto db4 gives exactly
  * the writer's table at the backup's GTID; verify proves the full backup and catches a corrupted one; the
- * refusals change nothing. The tests run in order on one sandbox.
+ * refusals change nothing; the monitor's schedule takes and verifies a backup by itself. The tests run in order on
+ * one sandbox.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class BackupIT {
@@ -240,5 +245,47 @@ class BackupIT {
         assertThat(kit.cluster.sql.waitForGtid(kit.cluster.host("db4"), writer, Duration.ofSeconds(60), "test"))
                 .as("db4 catches up from the backup's position").isTrue();
         assertThat(checksum("db4")).isEqualTo(checksum("db1"));
+    }
+
+    @Test
+    void i_theMonitorsScheduleTakesAndVerifiesABackup() throws Exception {
+        Path scheduled = dir.resolve("scheduled-repo");
+        String plain = "backup:\n  repository: " + repo + "\n";
+        String withSchedule = "backup:\n  repository: " + scheduled + "\n  schedule: { full: 1m, verify: 1m }\n";
+        kit.cluster.editConfig(y -> y.replace(plain, withSchedule));
+        try {
+            kit.cluster.startMonitor();
+            // the first look comes once the monitor is ready (a full backup: none yet), the verify one look later
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> verified(scheduled).isPresent());
+            JsonNode m = verified(scheduled).orElseThrow();
+            assertThat(m.path("kind").asText()).isEqualTo("full");
+            assertThat(m.path("host").asText()).as("never the writer").isNotEqualTo(kit.cluster.writer().orElseThrow());
+            assertThat(kit.cluster.monitor.currentFindings()).as("no backup problem")
+                    .noneMatch(f -> f instanceof Finding.BackupProblem);
+        } finally {
+            kit.cluster.stopMonitor();
+            kit.cluster.editConfig(y -> y.replace(withSchedule, plain));
+        }
+    }
+
+    /** The first backup in {@code repository} whose manifest says it was verified ok. */
+    static Optional<JsonNode> verified(Path repository) throws Exception {
+        Path backups = repository.resolve("backups");
+        if (!Files.isDirectory(backups)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> ids = Files.list(backups)) {
+            for (Path id : ids.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                Path manifest = id.resolve("manifest.json");
+                if (Files.exists(manifest)) {
+                    JsonNode m = JSON.readTree(manifest.toFile());
+                    if ("ok".equals(m.path("verification").path("status").asText())) {
+                        return Optional.of(m);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

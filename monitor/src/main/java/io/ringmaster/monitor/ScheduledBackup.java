@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the backup schedule ({@code backup.schedule}) from inside the monitor: every {@link #TICK_SECONDS} it asks
+ * Runs the backup schedule ({@code backup.schedule}) from inside the monitor: as soon as the monitor is ready,
+ * then {@link #TICK_SECONDS} after the start of its last look (or within 2 s of the end of a longer step), it asks
  * {@link BackupSchedule#due} for the next step (full, incremental or verify; one at a time, on its own named
  * thread, never while the monitor is starting), runs it, then applies the retention ({@link Retention#toDelete}:
  * never the last verified full backup nor a parent still needed). A failed step, an overdue backup or verify and a
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class ScheduledBackup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduledBackup.class);
     static final long TICK_SECONDS = 30;
+    /** How often it looks whether the monitor is ready, so that the first step comes soon after it is. */
+    private static final long READY_POLL_SECONDS = 2;
     private final RingmasterConfig config;
     private final Clock clock;
     private final BooleanSupplier ready;
@@ -48,6 +51,8 @@ final class ScheduledBackup implements AutoCloseable {
             Threads.named("ringmaster-backup"));
     private final Set<String> overdueKeys = new HashSet<>();
     private volatile Map<String, Object> last = Map.of();
+    /** When the next evaluation is due (System.nanoTime); 0: at the first tick the monitor is ready. */
+    private long nextEvaluationNanos;
 
     /**
      * @param ready   true once the monitor has looked at every host
@@ -67,7 +72,7 @@ final class ScheduledBackup implements AutoCloseable {
     }
 
     void start() {
-        executor.scheduleWithFixedDelay(this::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::tick, READY_POLL_SECONDS, READY_POLL_SECONDS, TimeUnit.SECONDS);
         BackupConfig b = config.backup();
         log.info("backup schedule: full every {}, incremental every {}, verify every {}; keep {} daily, {} weekly, "
                         + "{} monthly in {}", b.fullEvery(), b.incrementalEvery(), b.verifyEvery(), b.keepDaily(),
@@ -79,10 +84,16 @@ final class ScheduledBackup implements AutoCloseable {
         return last;
     }
 
+    /** Runs on the schedule's one thread: evaluates every {@link #TICK_SECONDS}, the first time once ready. */
     private void tick() {
         if (!ready.getAsBoolean()) {
             return;
         }
+        long now = System.nanoTime();
+        if (nextEvaluationNanos != 0 && now - nextEvaluationNanos < 0) {
+            return;
+        }
+        nextEvaluationNanos = now + TimeUnit.SECONDS.toNanos(TICK_SECONDS);
         try {
             List<Manifest> all = repo.list();
             BackupSchedule.Step step = BackupSchedule.due(config.backup(), all, clock.instant());
