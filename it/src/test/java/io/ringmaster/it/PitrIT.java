@@ -64,7 +64,8 @@ class PitrIT {
                 assertThat(from).isEqualTo(p0);
 
                 insert(c, db1, 201, 300);
-                await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(archive, c.sql.binlogPosition(db1)));
+                GtidPosition reached1 = c.sql.binlogPosition(db1); // the monitor's heartbeat moves it on: a fixed mark
+                await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(archive, reached1));
                 c.sandbox.kill("db1");
                 await().atMost(Duration.ofSeconds(30)).until(() -> c.writer().filter("db2"::equals).isPresent());
                 HostConfig db2 = c.host("db2");
@@ -80,7 +81,8 @@ class PitrIT {
                 String atEnd = c.sql.queryString(db2, CHECKSUM);
                 GtidPosition.Gtid g2 = c.sql.binlogPosition(db2).gtids().stream().filter(x -> x.domain() == 2)
                         .findFirst().orElseThrow();
-                await().atMost(Duration.ofSeconds(20)).until(() -> caughtUp(archive, c.sql.binlogPosition(db2)));
+                GtidPosition reached2 = c.sql.binlogPosition(db2); // the monitor's heartbeat moves it on: a fixed mark
+                await().atMost(Duration.ofSeconds(20)).until(() -> caughtUp(archive, reached2));
 
                 ArchiveChain chain = archive.chain();
                 assertThat(chain.gaps()).as("no gap across the failover").isEmpty();
@@ -119,7 +121,8 @@ class PitrIT {
 
                 // "someone ran DELETE without WHERE": binlog find names it and the GTID to stop at before it
                 c.sql.exec(db2, "DELETE FROM pitr.t");
-                await().atMost(Duration.ofSeconds(20)).until(() -> caughtUp(archive, c.sql.binlogPosition(db2)));
+                GtidPosition reached3 = c.sql.binlogPosition(db2); // the monitor's heartbeat moves it on: a fixed mark
+                await().atMost(Duration.ofSeconds(20)).until(() -> caughtUp(archive, reached3));
                 Cli find = Cli.run("binlog", "find", "--table", "pitr.t", "--json", "-c",
                         c.sandbox.configFile().toString());
                 assertThat(find.exit()).as(find.err()).isZero();
