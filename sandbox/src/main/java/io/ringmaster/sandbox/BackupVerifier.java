@@ -183,8 +183,11 @@ public final class BackupVerifier {
         SqlActions sql = new SqlActions(MariaDbDialect.INSTANCE, cfg.monitorUser(), cfg.replicationUser(),
                 Duration.ofSeconds(10));
         try {
-            sql.exec(throwaway, "STOP SLAVE", "RESET SLAVE ALL", "RESET MASTER",
-                    "SET GLOBAL gtid_slave_pos = " + io.ringmaster.mysql.Dialect.quote(gtid));
+            List<String> reset = new java.util.ArrayList<>(List.of("STOP SLAVE", "RESET SLAVE ALL"));
+            reset.addAll(SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
+            reset.add("RESET MASTER");
+            reset.add("SET GLOBAL gtid_slave_pos = " + io.ringmaster.mysql.Dialect.quote(gtid));
+            sql.exec(throwaway, reset.toArray(String[]::new));
             sql.replicateFrom(throwaway, source, "verify: the restored copy replicates from " + source.name()
                     + " from the backup's position " + gtid);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -329,10 +329,12 @@ final class RestoreSide {
      */
     private void standalone(String gtid, String why) throws java.sql.SQLException {
         var d = io.ringmaster.mysql.MariaDbDialect.INSTANCE;
-        log.info("{}: SET GLOBAL read_only=ON; STOP SLAVE; RESET SLAVE ALL; RESET MASTER; gtid_binlog_state and "
+        log.info("{}: SET GLOBAL read_only=ON; STOP SLAVE; RESET SLAVE ALL; FLUSH LOCAL ENGINE LOGS; RESET MASTER; "
+                + "gtid_binlog_state and "
                 + "gtid_slave_pos = '{}' ({}: standalone for inspection)", agent.host().name(), gtid, why);
-        List<String> sql = new ArrayList<>(List.of("SET GLOBAL read_only = ON", d.stopReplica(), d.resetReplicaAll(),
-                "RESET MASTER"));
+        List<String> sql = new ArrayList<>(List.of("SET GLOBAL read_only = ON", d.stopReplica(), d.resetReplicaAll()));
+        sql.addAll(io.ringmaster.mysql.SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
+        sql.add("RESET MASTER");
         if (!gtid.isEmpty()) {
             sql.add("SET GLOBAL gtid_binlog_state = " + io.ringmaster.mysql.Dialect.quote(gtid));
         }

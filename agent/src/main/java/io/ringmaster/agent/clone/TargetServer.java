@@ -143,16 +143,17 @@ final class TargetServer {
      */
     void replicateFrom(HostConfig source, String gtid, String reason) throws SQLException {
         Dialect d = MariaDbDialect.INSTANCE;
-        log.info("{}: STOP SLAVE; RESET SLAVE ALL; RESET MASTER; SET GLOBAL gtid_binlog_state = '{}'; "
+        log.info("{}: STOP SLAVE; RESET SLAVE ALL; FLUSH LOCAL ENGINE LOGS (innodb_flush_log_at_trx_commit=1 "
+                + "for it); RESET MASTER; SET GLOBAL gtid_binlog_state = '{}'; "
                 + "SET GLOBAL gtid_slave_pos = '{}' ({})", name(), gtid, gtid, reason);
-        if (gtid.isEmpty()) {
-            sql.exec(host, d.stopReplica(), d.resetReplicaAll(), "RESET MASTER",
-                    "SET GLOBAL gtid_slave_pos = ''");
-        } else {
-            sql.exec(host, d.stopReplica(), d.resetReplicaAll(), "RESET MASTER",
-                    "SET GLOBAL gtid_binlog_state = " + Dialect.quote(gtid),
-                    "SET GLOBAL gtid_slave_pos = " + Dialect.quote(gtid));
+        List<String> statements = new java.util.ArrayList<>(List.of(d.stopReplica(), d.resetReplicaAll()));
+        statements.addAll(SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
+        statements.add("RESET MASTER");
+        if (!gtid.isEmpty()) {
+            statements.add("SET GLOBAL gtid_binlog_state = " + Dialect.quote(gtid));
         }
+        statements.add("SET GLOBAL gtid_slave_pos = " + Dialect.quote(gtid));
+        sql.exec(host, statements.toArray(String[]::new));
         sql.replicateFrom(host, source, reason);
     }
 
@@ -170,7 +171,7 @@ final class TargetServer {
             } catch (SQLException e) {
                 last = e.getMessage();
             }
-            Thread.sleep(100);
+            Thread.sleep(25); // the IO thread connects within milliseconds on a healthy link
         }
         return Optional.of(last);
     }
