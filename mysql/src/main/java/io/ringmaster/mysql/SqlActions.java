@@ -238,19 +238,20 @@ public final class SqlActions {
     }
 
     /**
-     * Statements to run just before {@code RESET MASTER} (or {@code SET GLOBAL gtid_binlog_state}) on a server
-     * that was just started: they make InnoDB write and flush its redo log now. A binary log reset waits until
-     * InnoDB has flushed its redo log past the binlog's last checkpoint request; on a freshly started server that
-     * happens only at InnoDB's once-a-second background flush, so the reset took 0.8-0.9 s (measured on MariaDB
-     * 10.11 with a prepared mariadb-backup copy; 30-40 ms after these). {@code FLUSH LOCAL ENGINE LOGS} flushes
-     * durably only while {@code innodb_flush_log_at_trx_commit = 1} (InnoDB's {@code innobase_flush_logs}), hence
-     * the setting is raised for the one statement and put back. Not written to the binary log. Needs the privilege
-     * to set global variables (the monitor account has it).
+     * {@code RESET MASTER} for a server that was just started, preceded by statements that make InnoDB flush its
+     * redo log now. A binary log reset waits until InnoDB has flushed its redo log past the binlog's last checkpoint
+     * request; on a freshly started server that happens only at InnoDB's once-a-second background flush, so the
+     * reset took 0.8-0.9 s (measured on MariaDB 10.11 with a prepared mariadb-backup copy; 30-40 ms with the flush).
+     * {@code FLUSH LOCAL ENGINE LOGS} flushes durably only while {@code innodb_flush_log_at_trx_commit = 1} (InnoDB's
+     * {@code innobase_flush_logs}), hence the setting is raised for that one statement and put back. Nothing of it
+     * is written to the binary log. Needs the privilege to set global variables (the monitor account has it).
+     *
+     * @return the statements, in order, to run on one connection
      */
-    public static List<String> flushRedoBeforeBinlogReset() {
+    public static List<String> resetBinaryLog() {
         return List.of("SET @ringmaster_flush = @@global.innodb_flush_log_at_trx_commit",
                 "SET GLOBAL innodb_flush_log_at_trx_commit = 1", "FLUSH LOCAL ENGINE LOGS",
-                "SET GLOBAL innodb_flush_log_at_trx_commit = @ringmaster_flush");
+                "SET GLOBAL innodb_flush_log_at_trx_commit = @ringmaster_flush", "RESET MASTER");
     }
 
     /** Runs statements in order on one connection. */

@@ -184,8 +184,7 @@ public final class BackupVerifier {
                 Duration.ofSeconds(10));
         try {
             List<String> reset = new java.util.ArrayList<>(List.of("STOP SLAVE", "RESET SLAVE ALL"));
-            reset.addAll(SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
-            reset.add("RESET MASTER");
+            reset.addAll(SqlActions.resetBinaryLog());
             reset.add("SET GLOBAL gtid_slave_pos = " + io.ringmaster.mysql.Dialect.quote(gtid));
             sql.exec(throwaway, reset.toArray(String[]::new));
             sql.replicateFrom(throwaway, source, "verify: the restored copy replicates from " + source.name()

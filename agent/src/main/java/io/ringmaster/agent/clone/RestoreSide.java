@@ -333,8 +333,7 @@ final class RestoreSide {
                 + "gtid_binlog_state and "
                 + "gtid_slave_pos = '{}' ({}: standalone for inspection)", agent.host().name(), gtid, why);
         List<String> sql = new ArrayList<>(List.of("SET GLOBAL read_only = ON", d.stopReplica(), d.resetReplicaAll()));
-        sql.addAll(io.ringmaster.mysql.SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
-        sql.add("RESET MASTER");
+        sql.addAll(io.ringmaster.mysql.SqlActions.resetBinaryLog());
         if (!gtid.isEmpty()) {
             sql.add("SET GLOBAL gtid_binlog_state = " + io.ringmaster.mysql.Dialect.quote(gtid));
         }

@@ -147,8 +147,7 @@ final class TargetServer {
                 + "for it); RESET MASTER; SET GLOBAL gtid_binlog_state = '{}'; "
                 + "SET GLOBAL gtid_slave_pos = '{}' ({})", name(), gtid, gtid, reason);
         List<String> statements = new java.util.ArrayList<>(List.of(d.stopReplica(), d.resetReplicaAll()));
-        statements.addAll(SqlActions.flushRedoBeforeBinlogReset()); // else RESET MASTER waits up to 1 s
-        statements.add("RESET MASTER");
+        statements.addAll(SqlActions.resetBinaryLog());
         if (!gtid.isEmpty()) {
             statements.add("SET GLOBAL gtid_binlog_state = " + Dialect.quote(gtid));
         }
