@@ -81,6 +81,17 @@ final class RebuildCommand implements Callable<Integer> {
                     + "checksum against");
         }
         DonorChoice.Choice choice = DonorChoice.choose(candidates(status), host, writer, from, maxLag);
+        // a monitor that just started (or just saw a new writer) has not measured lag yet: its heartbeat needs two
+        // rounds to be written and read back. Wait for that rather than fall back to the passive master or refuse.
+        Duration checkPeriod = cfg.monitor().checkPeriod();
+        long lagDeadline = System.nanoTime() + Math.max(5_000, checkPeriod.multipliedBy(5).toMillis()) * 1_000_000L;
+        while (from == null && awaitsLag(choice, status, host) && System.nanoTime() < lagDeadline) {
+            LOG.info("rebuild {}: the monitor has not measured the lag of an ONLINE replica yet; asking again in {} ms",
+                    host, checkPeriod.toMillis());
+            Thread.sleep(checkPeriod.toMillis());
+            status = api.get("status");
+            choice = DonorChoice.choose(candidates(status), host, writer, from, maxLag);
+        }
         if (choice.donor().isEmpty()) {
             throw new CliException(CliException.FAILED, "no donor for " + host + ": " + choice.reason());
         }
@@ -249,6 +260,19 @@ final class RebuildCommand implements Callable<Integer> {
             }
         }
         return done;
+    }
+
+    /**
+     * True when the choice is not a replica (a passive master, or none) while some ONLINE replica that could be the
+     * donor for {@code target} (not the target, not replicating from it) has no measured lag in the monitor's
+     * status view: the choice may change once the monitor has measured it.
+     */
+    static boolean awaitsLag(DonorChoice.Choice choice, JsonNode status, String target) {
+        List<DonorChoice.Candidate> all = candidates(status);
+        boolean replicaChosen = choice.donor().map(d -> all.stream().anyMatch(c -> c.name().equals(d) && c.replica()))
+                .orElse(false);
+        return !replicaChosen && all.stream().anyMatch(c -> c.replica() && !c.name().equals(target)
+                && !target.equals(c.source()) && "ONLINE".equals(c.state()) && c.lagSeconds() == null);
     }
 
     static List<DonorChoice.Candidate> candidates(JsonNode status) {

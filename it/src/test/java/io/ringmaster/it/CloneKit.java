@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,6 +166,38 @@ final class CloneKit implements AutoCloseable {
             st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".t (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                     + "v VARCHAR(1024) NOT NULL, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB");
             st.execute("INSERT INTO " + schema + ".t (v) SELECT REPEAT(MD5(seq), 32) FROM " + schema + ".seq_1_to_" + rows);
+            String gtid;
+            try (ResultSet rs = st.executeQuery("SELECT @@session.last_gtid")) {
+                rs.next();
+                gtid = rs.getString(1);
+            }
+            awaitApplied(gtid);
+        }
+    }
+
+    /**
+     * Waits until every host but db1 has applied {@code gtid} (a GTID of db1's domain), 60 s each at most: a test
+     * that diverges a replica's rows must find them there first (db4 reads from db2, two hops from the writer).
+     *
+     * @throws IllegalStateException when a host has not applied it in time
+     */
+    void awaitApplied(String gtid) throws Exception {
+        for (HostConfig h : cluster.config.hosts()) {
+            if (h.name().equals("db1")) {
+                continue;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean applied = false;
+            while (!applied && System.nanoTime() < deadline) {
+                // 2 s per call: the connection's socket timeout is 5 s
+                try (Connection c = cluster.sql.open(h); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT MASTER_GTID_WAIT('" + gtid + "', 2)")) {
+                    applied = rs.next() && rs.getInt(1) == 0;
+                }
+            }
+            if (!applied) {
+                throw new IllegalStateException(h.name() + " did not apply " + gtid + " within 60 s");
+            }
         }
     }
 

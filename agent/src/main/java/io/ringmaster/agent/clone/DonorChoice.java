@@ -96,7 +96,7 @@ public final class DonorChoice {
                     : " - " + skipped) + ")");
         }
         return new Choice(Optional.empty(), "no ONLINE up-to-date replica and no ONLINE passive master other than "
-                + target + "; the writer" + (writer == null ? "" : " (" + writer + ")")
-                + " is used only when named with --from");
+                + target + (skipped.isEmpty() ? "" : " (" + skipped + ")") + "; the writer"
+                + (writer == null ? "" : " (" + writer + ")") + " is used only when named with --from");
     }
 }

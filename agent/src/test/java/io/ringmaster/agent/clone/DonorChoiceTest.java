@@ -63,6 +63,15 @@ class DonorChoiceTest {
     }
 
     @Test
+    void shouldSayWhyEachReplicaWasPassedOverWhenThereIsNoDonor() {
+        var hosts = List.of(master("db1", "ONLINE"), master("db2", "ONLINE"), replica("db3", "ONLINE", "db1", null),
+                replica("db4", "ONLINE", "db2", 0.0), replica("db5", "REPLICATION_FAIL", "db1", 0.0));
+        DonorChoice.Choice c = DonorChoice.choose(hosts, "db2", "db1", null, 30);
+        assertThat(c.donor()).isEmpty();
+        assertThat(c.reason()).contains("db3: lag unknown", "db4: replicates from db2", "db5: REPLICATION_FAIL");
+    }
+
+    @Test
     void shouldTakeFromEvenTheWriterButNotTheTargetOrAnUnknownHost() {
         var hosts = List.of(master("db1", "ONLINE"), master("db2", "ONLINE"), replica("db3", "ONLINE", "db1", 0.0));
         DonorChoice.Choice c = DonorChoice.choose(hosts, "db3", "db1", "db1", 5);
