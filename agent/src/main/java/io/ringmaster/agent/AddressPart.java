@@ -98,7 +98,7 @@ public final class AddressPart implements AutoCloseable {
             }
         }
         PortBlock block = new PortBlock(host.name(), host.port(), exempt, ac.killHostCommand());
-        block.clearStale();
+        boolean leftBehind = block.leftBehind();
         SqlActions sql = new SqlActions(MariaDbDialect.INSTANCE, config.monitorUser(), config.replicationUser(),
                 ServerFence.ATTEMPT_TIMEOUT);
         this.fence = new ServerFence(host, ac, config.monitorUser(), sql, block);
@@ -107,6 +107,14 @@ public final class AddressPart implements AutoCloseable {
         warm.setDaemon(true);
         warm.start();
         keeper.adopt(writerAddresses, defaultLease);
+        if (leftBehind) {
+            // the earlier agent blocked the port for a fence that had not landed when it stopped: lifting the block
+            // now would let a thawed server take writes before read_only. Finish that fence; a monitor that gives
+            // this host the writer role again stands it down (and re-asserts read_only=OFF if it landed first).
+            log.warn("{}: the client block {} of an earlier agent is still in place (it stopped before its fence "
+                    + "landed): fencing the local server again before lifting it", host.name(), block.table());
+            fence.fence("resumed: the client block of an earlier agent was still in place");
+        }
         this.ticker = new Thread(this::tickLoop, "agent-address-tick-" + host.name());
         ticker.setDaemon(true);
     }

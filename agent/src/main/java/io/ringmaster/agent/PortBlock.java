@@ -65,6 +65,11 @@ public final class PortBlock {
         return "ringmaster_" + host.replaceAll("[^A-Za-z0-9_]", "_") + "_" + port;
     }
 
+    /** How the block is installed, for messages: {@code nft table inet NAME} or {@code kill_host}. */
+    public String describe() {
+        return killHost.isPresent() ? "kill_host" : "nft table inet " + table();
+    }
+
     /** The nft script that installs the block atomically (replacing an older table of the same name). */
     public String script() {
         String t = table();
@@ -102,18 +107,14 @@ public final class PortBlock {
         return unavailable;
     }
 
-    /** Removes a table a crashed agent left behind (agent start); no-op with {@code kill_host}. */
-    public synchronized void clearStale() throws InterruptedException {
-        if (killHost.isPresent()) {
-            return;
-        }
-        HostCommand.Result r = HostCommand.run(List.of("nft", "list", "table", "inet", table()), COMMAND_TIMEOUT);
-        if (r.ok()) {
-            HostCommand.Result d = HostCommand.run(List.of("nft", "delete", "table", "inet", table()),
-                    COMMAND_TIMEOUT);
-            log.warn("{}: removed the client block {} left by an earlier agent ({})", host, table(),
-                    d.ok() ? "agent start" : "failed: " + d.oneLine());
-        }
+    /**
+     * True when a table of this block's name is installed though this object did not install it: an earlier agent
+     * stopped (or was killed) while its fence was pending. Always false with {@code kill_host}, whose state cannot
+     * be read.
+     */
+    public synchronized boolean leftBehind() throws InterruptedException {
+        return killHost.isEmpty() && !blocked
+                && HostCommand.run(List.of("nft", "list", "table", "inet", table()), COMMAND_TIMEOUT).ok();
     }
 
     /**

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * waits for statements in flight) through the server's unix socket
  * (TCP when no socket is configured), retrying with bounded timeouts until it works (a frozen server answers only
  * once thawed), and lifts the block after it. {@link #standDown} (the host holds the writer role again) cancels a
- * pending fence and lifts the block. Thread-safe.
+ * pending fence and lifts the block; {@link #close} leaves the block of a pending fence in place for the next
+ * agent to finish. Thread-safe.
  */
 public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerFence.class);
@@ -199,9 +200,35 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
         return DriverManager.getConnection("jdbc:mariadb://localhost/", props);
     }
 
+    /**
+     * The agent stops: with no fence pending, the block (if any) is lifted. With one pending the block stays: the
+     * server has not been fenced and lifting it would let it take writes (e.g. once thawed); the next agent start on
+     * this host finds the block ({@link PortBlock#leftBehind()}) and finishes the fence. With {@code kill_host}
+     * the operator lifts it ({@code kill_host unblock}) once read_only is ON.
+     */
     @Override
     public void close() throws InterruptedException {
-        standDown("the agent stops");
-        block.unblock("the agent stops");
+        Thread w = null;
+        boolean keep;
+        synchronized (this) {
+            keep = pending;
+            if (keep) {
+                generation++;
+                pending = false;
+                w = worker;
+                worker = null;
+            }
+        }
+        if (!keep) {
+            standDown("the agent stops");
+            block.unblock("the agent stops");
+            return;
+        }
+        if (w != null) {
+            w.interrupt();
+        }
+        log.warn("{}: the agent stops before its fence landed: the client block of port {} stays ({}); the next "
+                + "agent start fences the server and lifts it", host.name(), host.port(),
+                block.describe());
     }
 }

@@ -17,19 +17,44 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A fence that cannot land (no server behind the socket) keeps retrying behind the block until stood down. */
+/**
+ * A fence that cannot land (no server behind the socket) keeps retrying behind the block until stood down, and its
+ * block outlives the agent.
+ */
 class ServerFenceTest {
-    @Test
-    void shouldBlockRetryAndLiftTheBlockWhenTheWriterRoleComesBack(@TempDir Path dir) throws Exception {
-        Path calls = dir.resolve("calls");
-        PortBlock block = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+    static ServerFence fence(Path dir, PortBlock block) {
         HostConfig host = new HostConfig("db1", "127.0.0.1", 1, HostMode.MASTER, Optional.empty());
         AgentConfig agent = new AgentConfig("db1", "127.0.0.1", 9989, "127.0.0.1", Optional.empty(), Optional.empty(),
                 Optional.of(dir.resolve("no.sock")), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
         Credentials root = new Credentials("root", Secret.empty());
-        ServerFence fence = new ServerFence(host, agent, root,
+        return new ServerFence(host, agent, root,
                 new SqlActions(MariaDbDialect.INSTANCE, root, root, Duration.ofMillis(500)), block);
+    }
+
+    @Test
+    void shouldKeepTheBlockOfAPendingFenceWhenTheAgentStops(@TempDir Path dir) throws Exception {
+        Path calls = dir.resolve("calls");
+        PortBlock block = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+        ServerFence fence = fence(dir, block);
+        fence.fence("test");
+        fence.close();
+        assertThat(fence.pending()).isFalse();
+        assertThat(block.blocked()).as("the server was never fenced: clients stay out").isTrue();
+        assertThat(Files.readAllLines(calls)).containsExactly("block");
+        // with no fence pending, a stopping agent lifts its block
+        PortBlock idle = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + dir.resolve("idle")));
+        idle.block("test");
+        fence(dir, idle).close();
+        assertThat(idle.blocked()).isFalse();
+        assertThat(Files.readAllLines(dir.resolve("idle"))).containsExactly("block", "unblock");
+    }
+
+    @Test
+    void shouldBlockRetryAndLiftTheBlockWhenTheWriterRoleComesBack(@TempDir Path dir) throws Exception {
+        Path calls = dir.resolve("calls");
+        PortBlock block = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+        ServerFence fence = fence(dir, block);
         fence.fence("test");
         assertThat(block.blocked()).isTrue();
         assertThat(fence.pending()).isTrue();

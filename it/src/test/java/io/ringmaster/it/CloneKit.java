@@ -117,6 +117,19 @@ final class CloneKit implements AutoCloseable {
         }
     }
 
+    /** SIGTERM of the agent of {@code host} (its shutdown hook runs), waiting up to 20 s for it to exit. */
+    void stopAgent(String host) throws InterruptedException {
+        Process p = agents.remove(host);
+        if (p != null) {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("agent of " + host + " did not stop on SIGTERM within 20 s");
+            }
+        }
+    }
+
     /** SIGKILL of the agent of {@code host} (its children, e.g. mbstream, are not killed by it). */
     void killAgent(String host) throws InterruptedException {
         Process p = agents.remove(host);

@@ -1,0 +1,119 @@
+package io.ringmaster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringmaster.agent.HostCommand;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent stops while the fence of its frozen server is pending (a SIGTERM, as systemd's restart sends), then
+ * starts again: the client block of the port must stay up the whole time and come down only after the new agent
+ * has set read_only=ON on the thawed server. (Before: the stopping agent lifted the block and the new one removed
+ * any block left behind, so a thawed server could take writes.) Real servers, agent processes and nftables; needs
+ * root.
+ */
+class FenceResumeIT {
+    static final int BASE_PORT = 31800;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void shouldKeepTheBlockAcrossAnAgentRestartAndFinishTheFence(@TempDir Path dir) throws Exception {
+        assumeTrue("0".equals(HostCommand.run(List.of("id", "-u"), Duration.ofSeconds(5)).output().strip()),
+                "needs root for nftables");
+        String table = "ringmaster_db1_" + (BASE_PORT + 1);
+        try (CloneKit kit = CloneKit.up(dir, BASE_PORT)) {
+            try {
+                int port = kit.cluster.host("db1").port();
+                kit.cluster.sql.exec(kit.cluster.host("db1"), "SET GLOBAL read_only=OFF");
+                assertThat(instruct(kit, true, 1, false).path("writer").asBoolean()).isTrue();
+                kit.cluster.sandbox.freeze("db1");
+                JsonNode f = instruct(kit, false, 2, true);
+                assertThat(f.path("blocked").asBoolean()).as(f.toString()).isTrue();
+                assertThat(f.path("fence_pending").asBoolean()).as(f.toString()).isTrue();
+
+                kit.stopAgent("db1");
+                assertThat(tableExists(table)).as("the block stays after the agent stopped with its fence pending")
+                        .isTrue();
+                assertThat(refused(port)).as("db1's port refuses clients while no agent runs").isTrue();
+
+                kit.startAgent("db1");
+                JsonNode s = status(kit);
+                assertThat(s.path("blocked").asBoolean()).as(s.toString()).isTrue();
+                assertThat(s.path("fence_pending").asBoolean()).as(s.toString()).isTrue();
+                assertThat(refused(port)).isTrue();
+
+                kit.cluster.sandbox.thaw("db1");
+                long thawed = System.nanoTime();
+                await(Duration.ofSeconds(20), () -> {
+                    JsonNode a = status(kit);
+                    return a.path("fenced").asBoolean() && !a.path("blocked").asBoolean();
+                });
+                System.out.printf("FenceResumeIT: the resumed fence landed and the block was lifted %d ms after the "
+                        + "thaw%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawed));
+                assertThat(kit.cluster.readOnly("db1")).isTrue();
+                assertThat(tableExists(table)).isFalse();
+                assertThat(refused(port)).as("the port answers again once fenced").isFalse();
+                assertThat(CloneKit.tail(dir.resolve("agent-db1.log"))).doesNotContain("ERROR");
+            } finally {
+                try {
+                    kit.cluster.sandbox.thaw("db1"); // SIGCONT: a no-op when it runs already
+                } catch (RuntimeException e) {
+                    System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
+                }
+                HostCommand.run(List.of("nft", "delete", "table", "inet", table), Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    static JsonNode instruct(CloneKit kit, boolean writer, long epoch, boolean fence) throws Exception {
+        String body = JSON.writeValueAsString(java.util.Map.of("writer", writer, "writer_ips", List.of(),
+                "reader_ips", List.of(), "lease_ms", 60_000, "epoch", epoch, "fence", fence,
+                "reason", "FenceResumeIT"));
+        var r = kit.post("db1", "addresses", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    static JsonNode status(CloneKit kit) {
+        try {
+            return JSON.readTree(kit.get("db1", "status").body()).path("addresses");
+        } catch (Exception e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    static boolean tableExists(String table) throws InterruptedException {
+        return HostCommand.run(List.of("nft", "list", "table", "inet", table), Duration.ofSeconds(5)).ok();
+    }
+
+    /** True when a TCP connect to the port is refused (the block's reset) rather than accepted. */
+    static boolean refused(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout.toMillis() + " ms: " + condition);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
