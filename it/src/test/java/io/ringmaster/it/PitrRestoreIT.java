@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.tools.archive.ArchiveIndex;
+import io.ringmaster.tools.archive.ArchiveRetention;
+import io.ringmaster.tools.archive.ArchivedFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Point-in-time recovery through {@code ringmaster restore ID --to HOST --until-gtid G}, on real servers with real
  * agents: a backup, writes archived by the monitor, then the backup restored onto a replica and the archive replayed
  * up to G: its table equals the writer's at G; a G the archive does not have is refused before anything changes.
+ * Then the archive's retention: deleting the first backup removes the archived files the second one does not need.
  */
 class PitrRestoreIT {
     private static final String SUM = "SELECT CONCAT(COUNT(*), '/', COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', id, v))), 0))"
@@ -60,6 +65,37 @@ class PitrRestoreIT {
             assertThat(kit.cluster.sql.queryString(db4, SUM)).as("db4 = the writer at G").isEqualTo(atG);
             assertThat(kit.cluster.sql.binlogPosition(db4).seq(1)).isEqualTo(g.seq());
             assertThat(kit.cluster.sql.queryString(db4, "SELECT @@global.read_only")).isEqualTo("1");
+
+            // ---- the archive follows the backups' retention: once the first backup is deleted, the files every
+            // remaining backup is past go; what is left still takes the remaining backup to the writer's position
+            for (int i = 201; i <= 260; i++) {
+                kit.cluster.sql.exec(db1, "INSERT INTO app.p VALUES (" + i + ", " + (i * 13 % 997) + ")");
+                if (i % 20 == 0) {
+                    kit.cluster.sql.exec(db1, "FLUSH BINARY LOGS");
+                }
+            }
+            JsonNode second = json(Cli.run("backup", "--config", cfg, "--json"));
+            GtidPosition secondAt = GtidPosition.parse(second.path("gtid_position").asText());
+            kit.cluster.sql.exec(db1, "INSERT INTO app.p VALUES (261, 0)");
+            GtidPosition end2 = kit.cluster.sql.binlogPosition(db1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> archive.chain().end().contains(end2));
+            int filesBefore = archive.load().size();
+            assertThat(ArchiveRetention.prunable(archive.load(), List.of(GtidPosition.parse(
+                    backup.path("gtid_position").asText()), secondAt))).as("the first backup keeps them").isEmpty();
+            Cli del = Cli.run("backup", "delete", backup.path("id").asText(), "--config", cfg);
+            assertThat(del.exit()).as(del.err()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> archive.load().size() < filesBefore
+                    && ArchiveRetention.prunable(archive.load(), List.of(secondAt)).isEmpty());
+            List<ArchivedFile> left = archive.load();
+            System.out.printf("PitrRestoreIT: archive retention kept %d of %d files%n", left.size(), filesBefore);
+            assertThat(left).allSatisfy(f -> assertThat(archive.dir().resolve(f.file())).exists());
+            assertThat(archive.chain().gaps()).isEmpty();
+            assertThat(archive.chain().plan(secondAt, end2)).isNotEmpty();
+            try (var listed = Files.list(archive.dir())) {
+                assertThat(listed.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".binlog")).toList())
+                        .as("no file outside the index").allSatisfy(n -> assertThat(left).anySatisfy(f ->
+                                assertThat(f.file()).isEqualTo(n)));
+            }
         }
     }
 

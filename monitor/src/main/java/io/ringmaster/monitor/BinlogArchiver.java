@@ -1,10 +1,15 @@
 package io.ringmaster.monitor;
 
 import io.ringmaster.core.config.RingmasterConfig;
+import io.ringmaster.core.gtid.GtidPosition;
 import io.ringmaster.tools.archive.ArchiveChain;
 import io.ringmaster.tools.archive.ArchiveIndex;
+import io.ringmaster.tools.archive.ArchiveRetention;
+import io.ringmaster.tools.archive.ArchivedFile;
 import io.ringmaster.tools.archive.ArchiveStatus;
 import io.ringmaster.tools.archive.BinlogStreamer;
+import io.ringmaster.tools.backup.Manifest;
+import io.ringmaster.tools.backup.Repository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +27,20 @@ import org.slf4j.LoggerFactory;
  * Runs the binlog archive (config {@code backup.repository} with {@code backup.archive}) from inside the monitor:
  * every second, on its own named thread, follows the writer role's holder with a {@link BinlogStreamer} and
  * reports findings: {@code archive-gap} when the archive has a gap, {@code archive-stalled} when the stream has
- * been down, or has not advanced while the writer has, for {@link #STALL} or more.
+ * been down, or has not advanced while the writer has, for {@link #STALL} or more. Every {@link #PRUNE_EVERY} it
+ * removes the archived files no backup of the repository needs any more ({@link ArchiveRetention}), so the archive
+ * follows the backups' retention instead of growing without end.
  *
  * <p>Lifecycle: {@link #start()} then {@link #close()}. Thread-safe.
  */
 final class BinlogArchiver implements AutoCloseable {
     /** How long the archive may lag without moving before it is a finding. */
     static final Duration STALL = Duration.ofSeconds(30);
+    /** How often the archive is checked for files no backup needs. */
+    static final Duration PRUNE_EVERY = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(BinlogArchiver.class);
+    private final Repository repository;
+    private Instant lastPrune;
     private final BinlogStreamer streamer;
     private final ArchiveIndex index;
     private final Supplier<Optional<String>> writer;
@@ -45,6 +56,7 @@ final class BinlogArchiver implements AutoCloseable {
     BinlogArchiver(RingmasterConfig config, Clock clock, BooleanSupplier ready, Supplier<Optional<String>> writer,
                    BiConsumer<String, String> finding) {
         this.index = new ArchiveIndex(config.backup().requireRepository());
+        this.repository = new Repository(config.backup().requireRepository());
         // the stream's own server_id: above any a sandbox or bootstrap gives, and the same for one cluster
         long dumpId = 4_000_000_000L + Math.floorMod(config.cluster().hashCode(), 100_000);
         this.streamer = new BinlogStreamer(index, config.hosts(), config.monitorUser(), config.replicationUser(),
@@ -83,6 +95,10 @@ final class BinlogArchiver implements AutoCloseable {
                     + Duration.between(lastProgress, now).toSeconds() + " s behind writer " + st.writer() + " ("
                     + st.lagTransactions() + " transaction(s) behind" + (st.error().isEmpty() ? "" : "; " + st.error())
                     + ")" : null);
+            if (lastPrune == null || Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+                lastPrune = now;
+                prune();
+            }
             List<ArchiveChain.Gap> gaps = index.chain().gaps();
             finding.accept("archive-gap", gaps.isEmpty() ? null : "binlog archive has " + gaps.size() + " gap(s): "
                     + gaps.get(0) + (gaps.size() > 1 ? ", ..." : ""));
@@ -90,6 +106,22 @@ final class BinlogArchiver implements AutoCloseable {
             log.warn("binlog archive: {}", e.toString());
             finding.accept("archive-stalled", "binlog archive failing: " + e.getMessage());
         }
+    }
+
+    /** Removes the archived files every backup of the repository is past (none while it holds no backup). */
+    private void prune() throws java.io.IOException {
+        List<Manifest> backups = repository.list();
+        List<GtidPosition> positions = backups.stream().map(m -> GtidPosition.parse(m.gtidPosition() == null ? ""
+                : m.gtidPosition())).toList();
+        List<ArchivedFile> drop = ArchiveRetention.prunable(index.load(), positions);
+        if (drop.isEmpty()) {
+            return;
+        }
+        Manifest oldest = backups.get(0);
+        long freed = index.prune(drop);
+        log.info("binlog archive retention: removed {} file(s), {} bytes, {} .. {} (every backup in the repository "
+                + "is past them; the oldest, {}, is at {})", drop.size(), freed, drop.get(0).file(),
+                drop.get(drop.size() - 1).file(), oldest.id(), oldest.gtidPosition());
     }
 
     /** Stops the stream; a tick in progress finishes first (bounded wait). */

@@ -54,6 +54,33 @@ public final class ArchiveIndex {
         write("index.json", JSON.writeValueAsBytes(new Files_(files)));
     }
 
+    /**
+     * Removes {@code drop} from the archive: the index without them is saved first, then their files are deleted,
+     * so a crash in between leaves unlisted files behind, never a listed file that is gone. Call it from the
+     * archiver's thread only (it alone writes the index).
+     *
+     * @param drop files of the index, as {@link ArchiveRetention#prunable} returns them
+     * @return bytes freed
+     * @throws IOException when the index cannot be saved (nothing is deleted then)
+     */
+    public long prune(List<ArchivedFile> drop) throws IOException {
+        if (drop.isEmpty()) {
+            return 0;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        drop.forEach(f -> names.add(f.file()));
+        save(load().stream().filter(f -> !names.contains(f.file())).toList());
+        long freed = 0;
+        for (String name : names) {
+            Path f = dir.resolve(name);
+            long size = Files.exists(f) ? Files.size(f) : 0;
+            if (Files.deleteIfExists(f)) {
+                freed += size;
+            }
+        }
+        return freed;
+    }
+
     /** The archiver's last status report, if any. */
     public Optional<ArchiveStatus> status() throws IOException {
         Path f = dir.resolve("status.json");
