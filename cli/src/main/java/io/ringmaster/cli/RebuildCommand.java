@@ -133,11 +133,11 @@ final class RebuildCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code set-online HOST} once the clone's restart of its server can no longer undo it. The monitor's last check
-     * may predate the restart (the clone takes ~1 s after the swap): then it refuses set-online while a check still
-     * fails ("fails its ping check"; asked again every 0.25 s), or it accepts it and sees the restart in its next
-     * round, which sends the host to AWAITING_RECOVERY (set-online again: the restart was this rebuild's). Both were
-     * seen in RebuildIT once the clone got faster. The host must stay ONLINE for 3 check periods (at least 3 s);
+     * {@code set-online HOST} once the clone's restart of its server can no longer undo it. The monitor probes the
+     * host at the command and takes that as its baseline, so the clone's restart is not counted; still, set-online
+     * is asked again every 0.25 s while refused because the server does not answer yet ("fails its ... check"), and
+     * again if the host drops to AWAITING_RECOVERY (a monitor without that probe, or a restart it saw late: both were
+     * seen in RebuildIT once the clone got faster). The host must stay ONLINE for 3 check periods (at least 3 s);
      * everything is bounded by 10 check periods + 10 s; any other refusal fails at once.
      */
     static String setOnline(ApiClient api, String host, Duration checkPeriod) throws InterruptedException {

@@ -146,6 +146,12 @@ public final class ClusterSim {
         return this;
     }
 
+    /** set-online with an observation taken at the command (the monitor's probe of the host), healthy or changed. */
+    public ClusterSim setOnlineSeen(String host, UnaryOperator<Obs> change) {
+        state = machine.setOnline(state, host, now, change.apply(healthy(host)).build());
+        return this;
+    }
+
     public ClusterSim setOffline(String host) {
         state = machine.setOffline(state, host, now);
         return this;

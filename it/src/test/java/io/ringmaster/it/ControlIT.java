@@ -94,6 +94,15 @@ class ControlIT {
             assertThat(Cli.run("set-online", "db4", "--config", cfg).exit()).isZero();
             assertOut(Cli.run("set-active", "--config", cfg), 0, "OK: Switched into active mode.");
 
+            // maintenance: set-offline, restart the server (an upgrade), set-online at once. The monitor takes the
+            // server as it is at the command: the restart it had not seen yet is not a restart after set-online
+            assertThat(Cli.run("set-offline", "db4", "--config", cfg).exit()).isZero();
+            c.sandbox.stop("db4");
+            c.sandbox.start("db4");
+            assertThat(c.monitor.setOnline("db4")).startsWith("OK: State of 'db4' changed to ONLINE");
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    c.monitor.state().host("db4").state() == HostState.ONLINE);
+
             // set-offline of the writer says it switched over, and to whom
             Cli off = Cli.run("set-offline", "db1", "--config", cfg);
             assertThat(off.exit()).as(off.err()).isZero();

@@ -153,7 +153,8 @@ public final class Monitor implements AutoCloseable {
         this.actions = new RoundActions(config, clock, sql, changes, hooks, journal, view, rings);
         this.commands = new OperatorCommands(config, clock, decider.machine(), sql, errant, journal, changes, view,
                 () -> roundFindings = roundFindings.stream().filter(f -> !(f instanceof Finding.FailoverBlocked))
-                        .toList(), privileges::gaps);
+                        .toList(), privileges::gaps,
+                host -> probe.probe(config.host(host), java.util.OptionalLong.empty()).observation());
         this.schedules = new Schedules(config, clock, () -> ready, () -> state.holder(writerRole));
         this.metrics = new MonitorMetrics(config, journal, clock);
         this.prober = new Prober(config, probe, clock, metrics::probed);

@@ -46,6 +46,7 @@ final class OperatorCommands {
     private final WriterChanges changes;
     private final WriterChanges.MonitorState monitor;
     private final Runnable onAcknowledged;
+    private final java.util.function.Function<String, HostObservation> probeNow;
 
     private final java.util.function.Supplier<Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>>>
             privilegeGaps;
@@ -53,7 +54,9 @@ final class OperatorCommands {
     OperatorCommands(RingmasterConfig config, Clock clock, StateMachine machine, SqlActions sql, ErrantWatch errant,
                      Journal journal, WriterChanges changes, WriterChanges.MonitorState monitor,
                      Runnable onAcknowledged,
-                     java.util.function.Supplier<Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>>> gaps) {
+                     java.util.function.Supplier<Map<String, List<io.ringmaster.core.privilege.PrivilegeGap>>> gaps,
+                     java.util.function.Function<String, HostObservation> probeNow) {
+        this.probeNow = probeNow;
         this.privilegeGaps = gaps;
         this.config = config;
         this.clock = clock;
@@ -93,14 +96,20 @@ final class OperatorCommands {
                     + ErrantTransactions.describe(bad) + " that the writer does not have; rebuild it from a donor "
                     + "(ringmaster rebuild " + host + "), or remove them first (ringmaster errant " + host + ")");
         }
+        HostRecord before = state().host(host);
+        HostObservation fresh = probeNow.apply(host);
         try {
-            set(machine.setOnline(state(), host, clock.instant()));
+            set(machine.setOnline(state(), host, clock.instant(), fresh));
         } catch (IllegalStateException e) {
             throw new CommandRefused(409, e.getMessage());
         }
         applyRoles();
 
         log.info("{}: set ONLINE by operator", host);
+        if (before != null && before.uptimeSeconds() >= 0 && fresh.uptimeSeconds() < before.uptimeSeconds()) {
+            log.info("{}: restarted while {} (Uptime {} s -> {} s): set-online takes the server as it is now, and "
+                    + "counts restarts from here", host, before.state(), before.uptimeSeconds(), fresh.uptimeSeconds());
+        }
         if (state().ring().isOut(host)) {
             log.info("{}: out of the ring since it failed; the next round puts it back at its place", host);
         }

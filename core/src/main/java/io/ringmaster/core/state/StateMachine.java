@@ -293,6 +293,32 @@ public final class StateMachine {
     }
 
     /**
+     * Operator command {@code set-online} with an observation of the host taken just now (not by a round): allowed
+     * from ADMIN_OFFLINE and AWAITING_RECOVERY when that observation reached the server over SQL, whatever the last
+     * round saw. Its Uptime and GTID position become the record's baseline, so a restart while the host was out of
+     * service (an upgrade, a clone's swap of the data directory) that no round had seen yet is not taken for a
+     * restart after set-online; one after the observation still is. Clears flapping.
+     *
+     * @param fresh the host's observation, taken after the operator asked
+     * @return the next state
+     * @throws IllegalStateException with a one-line reason when refused
+     */
+    public ClusterState setOnline(ClusterState state, String host, Instant now, HostObservation fresh) {
+        HostRecord rec = known(state, host);
+        if (rec.state() != HostState.ADMIN_OFFLINE && rec.state() != HostState.AWAITING_RECOVERY) {
+            throw new IllegalStateException("host '" + host + "' is " + rec.state()
+                    + "; set-online only applies to ADMIN_OFFLINE or AWAITING_RECOVERY hosts");
+        }
+        if (!fresh.sqlOk()) {
+            throw new IllegalStateException("host '" + host + "' fails its " + (fresh.reachable()
+                    ? CheckName.MYSQL.label() : CheckName.PING.label()) + " check: " + fresh.error());
+        }
+        HostRecord online = new HostRecord(HostState.ONLINE, now, "", rec.checks(), fresh.uptimeSeconds(),
+                List.of(), false, fresh.currentPos().toString());
+        return replace(state, host, online, now);
+    }
+
+    /**
      * Operator command {@code set-offline}: allowed from ONLINE, REPLICATION_FAIL, REPLICATION_DELAY and
      * AWAITING_RECOVERY. The caller moves the host's roles away first.
      *

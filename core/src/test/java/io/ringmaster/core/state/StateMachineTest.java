@@ -507,6 +507,37 @@ class StateMachineTest {
     }
 
     @Test
+    void shouldNotCountARestartWhileAdminOfflineThatNoRoundSawBeforeSetOnline() {
+        // set-offline, restart (an upgrade, a clone's swap), set-online before the next round looks
+        sim.round().setOffline("db2").advance(Duration.ofSeconds(1)).restart("db2").advance(Duration.ofSeconds(1))
+                .setOnlineSeen("db2", UnaryOperator.identity()).rounds(3);
+
+        assertThat(sim.stateOf("db2")).isEqualTo(ONLINE);
+        assertThat(sim.record("db2").uptimeSeconds()).isLessThan(10);
+        // a restart after set-online still counts
+        sim.restart("db2").rounds(1);
+        assertThat(sim.stateOf("db2")).isEqualTo(AWAITING_RECOVERY);
+        assertThat(sim.record("db2").reason()).startsWith("server restarted");
+    }
+
+    @Test
+    void shouldCountTheSameRestartWithoutAFreshObservation() {
+        sim.round().setOffline("db2").advance(Duration.ofSeconds(1)).restart("db2").advance(Duration.ofSeconds(1))
+                .setOnline("db2").rounds(1);
+
+        assertThat(sim.stateOf("db2")).isEqualTo(AWAITING_RECOVERY);
+    }
+
+    @Test
+    void shouldRefuseSetOnlineWhenTheFreshObservationFails() {
+        sim.round().setOffline("db2");
+
+        assertRefusal(() -> sim.setOnlineSeen("db2", DOWN), "host 'db2' fails its ping check: connect timed out");
+        assertRefusal(() -> sim.setOnlineSeen("db1", UnaryOperator.identity()), "host 'db1' is ONLINE; set-online "
+                + "only applies to ADMIN_OFFLINE or AWAITING_RECOVERY hosts");
+    }
+
+    @Test
     void shouldRefuseSetOnlineOfHostThatIsNotOfflineOrAwaiting() {
         sim.round().rounds(TRAP_ROUNDS, with("r1", THREADS_STOPPED));
 
