@@ -28,8 +28,12 @@ class DebPackageIT {
 
     private record Run(int exit, String out) {}
 
+    /** XDG_CACHE_HOME of every command run here (not root's ~/.cache). */
+    private static Path cacheHome;
+
     @Test
     void shouldInstallRunVerifyAndPurgeThePackage(@TempDir Path dir) throws Exception {
+        cacheHome = dir.resolve("cache"); // the launcher's class data sharing archives, removed with dir
         Path deb = builtDeb();
         String contents = run(List.of("dpkg-deb", "--contents", deb.toString()), Map.of()).out();
         for (String path : List.of("./usr/bin/ringmaster", "./usr/share/ringmaster/ringmaster.jar",
@@ -73,6 +77,10 @@ class DebPackageIT {
             Run v = run(List.of("/usr/bin/ringmaster", "--version"), Map.of("PATH", "/usr/bin:/bin"));
             assertThat(v.exit()).as(v.out()).isZero();
             assertThat(v.out().strip()).isEqualTo("ringmaster 0.1.0");
+            // the class data sharing archive of short commands, made at the first run's exit, used by the next
+            assertThat(cacheHome.resolve("ringmaster/cds/cli.jsa")).isNotEmptyFile();
+            assertThat(run(List.of("/usr/bin/ringmaster", "--version"), Map.of("PATH", "/usr/bin:/bin")).out().strip())
+                    .isEqualTo("ringmaster 0.1.0");
             Run help = run(List.of("/usr/bin/ringmaster", "monitor", "--help"), Map.of("PATH", "/usr/bin:/bin"));
             assertThat(help.out()).contains("--log-format", "--config");
             // a bad argument: one line, exit 2, as the user the units run as
@@ -221,6 +229,9 @@ class DebPackageIT {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().remove("JAVA_HOME"); // the launcher must find a Java by itself
+            if (cacheHome != null) {
+                pb.environment().put("XDG_CACHE_HOME", cacheHome.toString());
+            }
             pb.environment().putAll(env);
             pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
             Process p = pb.start();
