@@ -22,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * block outlives the agent.
  */
 class ServerFenceTest {
+    /** A block whose kill_host command appends "block" or "unblock" to {@code calls}. */
+    static PortBlock recording(Path calls) {
+        return new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+    }
+
     static ServerFence fence(Path dir, PortBlock block) {
         HostConfig host = new HostConfig("db1", "127.0.0.1", 1, HostMode.MASTER, Optional.empty());
         AgentConfig agent = new AgentConfig("db1", "127.0.0.1", 9989, "127.0.0.1", Optional.empty(), Optional.empty(),
@@ -35,7 +40,7 @@ class ServerFenceTest {
     @Test
     void shouldKeepTheBlockOfAPendingFenceWhenTheAgentStops(@TempDir Path dir) throws Exception {
         Path calls = dir.resolve("calls");
-        PortBlock block = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+        PortBlock block = recording(calls);
         ServerFence fence = fence(dir, block);
         fence.fence("test");
         fence.close();
@@ -43,7 +48,7 @@ class ServerFenceTest {
         assertThat(block.blocked()).as("the server was never fenced: clients stay out").isTrue();
         assertThat(Files.readAllLines(calls)).containsExactly("block");
         // with no fence pending, a stopping agent lifts its block
-        PortBlock idle = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + dir.resolve("idle")));
+        PortBlock idle = recording(dir.resolve("idle"));
         idle.block("test");
         fence(dir, idle).close();
         assertThat(idle.blocked()).isFalse();
@@ -53,7 +58,7 @@ class ServerFenceTest {
     @Test
     void shouldBlockRetryAndLiftTheBlockWhenTheWriterRoleComesBack(@TempDir Path dir) throws Exception {
         Path calls = dir.resolve("calls");
-        PortBlock block = new PortBlock("db1", 1, Set.of(), Optional.of("echo >> " + calls));
+        PortBlock block = recording(calls);
         ServerFence fence = fence(dir, block);
         fence.fence("test");
         assertThat(block.blocked()).isTrue();
