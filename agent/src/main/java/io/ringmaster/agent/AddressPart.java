@@ -220,6 +220,7 @@ public final class AddressPart implements AutoCloseable {
                         keeper.tick();
                     }
                 }
+                fence.discoverSocket(); // outside the lock: it may connect to the server (once per 10 s at most)
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

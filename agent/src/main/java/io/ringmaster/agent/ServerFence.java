@@ -5,10 +5,13 @@ import io.ringmaster.core.config.Credentials;
 import io.ringmaster.core.config.HostConfig;
 import io.ringmaster.mysql.Connections;
 import io.ringmaster.mysql.SqlActions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the server's port ({@link PortBlock}) and returns at once; a background thread then sets read_only=ON and kills
  * client sessions (sessions killed first, then {@link SqlActions#fence(Connection, HostConfig, String)}: read_only
  * waits for statements in flight) through the server's unix socket
- * (TCP when no socket is configured), retrying with bounded timeouts until it works (a frozen server answers only
+ * (when none is configured, the one the server reports as {@code @@socket}; TCP only when it has none here, and
+ * then a fence cannot pass the block), retrying with bounded timeouts until it works (a frozen server answers only
  * once thawed), and lifts the block after it. {@link #standDown} (the host holds the writer role again) cancels a
  * pending fence and lifts the block; {@link #close} leaves the block of a pending fence in place for the next
  * agent to finish. Thread-safe.
@@ -30,6 +34,8 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
     /** Bound on connecting and on each statement of one fence attempt. */
     static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1500);
     private static final long RETRY_PAUSE_MS = 200;
+    /** Pause between two attempts to find the server's socket. */
+    static final long DISCOVERY_PAUSE_MS = 10_000;
 
     private final HostConfig host;
     private final Optional<Path> socket;
@@ -41,6 +47,9 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
     private boolean pending;
     private boolean fenced;
     private String problem = "";
+    private volatile Path discovered;
+    private volatile long nextDiscovery;
+    private volatile boolean warnedNoSocket;
 
     /**
      * @param host    the local server
@@ -132,7 +141,7 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
                 killed += sql.fence(c, host, reason);
                 long ms = (System.nanoTime() - begin) / 1_000_000;
                 log.warn("{}: fenced through {} after {} attempt(s) in {} ms: read_only=ON, {} client session(s) "
-                        + "killed ({})", host.name(), socket.map(p -> "socket " + p).orElse("TCP"), attempts, ms,
+                        + "killed ({})", host.name(), path(), attempts, ms,
                         killed, reason);
                 synchronized (this) {
                     if (gen != generation) {
@@ -172,22 +181,93 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
 
     /**
      * Opens and closes one connection (agent start), so that the driver and its native socket code are loaded
-     * before the first fence needs them; a failure is only logged at debug level.
+     * before the first fence needs them, and finds the server's socket when none is configured
+     * ({@link #discoverSocket}); a failure is only logged.
      */
     void warmUp() {
         try (Connection c = open()) {
-            log.debug("{}: fence path checked: {}", host.name(), socket.map(p -> "socket " + p).orElse("TCP"));
+            if (fenceSocket().isEmpty()) {
+                discover(c);
+            }
+            log.debug("{}: fence path checked: {}", host.name(), path());
         } catch (SQLException | RuntimeException e) {
             log.info("{}: the local server does not answer the agent yet ({}); fencing retries when needed",
                     host.name(), e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
+    /**
+     * With no socket configured or found yet and no block in place, asks the server over TCP for its unix socket
+     * (at most every {@link #DISCOVERY_PAUSE_MS} ms): a fence over TCP cannot pass the block, whose reset also meets
+     * the agent's own connection to the port. Called by the agent's tick thread; cheap when nothing is to do.
+     */
+    public void discoverSocket() {
+        long now = System.nanoTime();
+        if (fenceSocket().isPresent() || block.blocked() || now < nextDiscovery) {
+            return;
+        }
+        nextDiscovery = now + DISCOVERY_PAUSE_MS * 1_000_000L;
+        try (Connection c = open()) {
+            discover(c);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("{}: socket discovery: {}", host.name(), e.getMessage());
+        }
+    }
+
+    /** The socket fences go through: the configured one, else the one the server reported; empty: TCP. */
+    public Optional<Path> fenceSocket() {
+        return socket.isPresent() ? socket : Optional.ofNullable(discovered);
+    }
+
+    private String path() {
+        return fenceSocket().map(p -> "socket " + p).orElse("TCP");
+    }
+
+    /**
+     * Reads {@code @@socket} over {@code tcp} and keeps it when a connection through it reaches this same server
+     * (same {@code @@port} and {@code @@server_id}): another server's socket is never taken.
+     */
+    private void discover(Connection tcp) throws SQLException {
+        String path;
+        long serverId;
+        try (Statement st = tcp.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@global.socket, @@global.server_id")) {
+            rs.next();
+            path = rs.getString(1);
+            serverId = rs.getLong(2);
+        }
+        if (path == null || path.isBlank() || !Files.exists(Path.of(path))) {
+            if (!warnedNoSocket) {
+                warnedNoSocket = true;
+                log.warn("{}: no unix socket of the server on this host ({}): a fence goes through TCP, which the "
+                        + "client block also cuts; set agents.hosts[].socket", host.name(),
+                        path == null || path.isBlank() ? "@@socket is empty" : "@@socket " + path + " is not here");
+            }
+            return;
+        }
+        try (Connection c = openSocket(Path.of(path)); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@global.port, @@global.server_id")) {
+            rs.next();
+            if (rs.getInt(1) != host.port() || rs.getLong(2) != serverId) {
+                log.warn("{}: @@socket {} leads to another server (port {}, server_id {}): not used for fencing",
+                        host.name(), path, rs.getInt(1), rs.getLong(2));
+                return;
+            }
+        }
+        discovered = Path.of(path);
+        log.info("{}: no socket configured: fences go through the server's own {} (its @@socket)", host.name(), path);
+    }
+
     /** A connection to the local server through its socket (or TCP), bounded by {@link #ATTEMPT_TIMEOUT}. */
     Connection open() throws SQLException {
-        if (socket.isEmpty()) {
+        Optional<Path> through = fenceSocket();
+        if (through.isEmpty()) {
             return Connections.open(host.address(), host.port(), account, ATTEMPT_TIMEOUT);
         }
+        return openSocket(through.get());
+    }
+
+    private Connection openSocket(Path path) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", account.user());
         if (!account.password().isEmpty()) {
@@ -196,7 +276,7 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
         String ms = Long.toString(ATTEMPT_TIMEOUT.toMillis());
         props.setProperty("connectTimeout", ms);
         props.setProperty("socketTimeout", ms);
-        props.setProperty("localSocket", socket.get().toString());
+        props.setProperty("localSocket", path.toString());
         return DriverManager.getConnection("jdbc:mariadb://localhost/", props);
     }
 

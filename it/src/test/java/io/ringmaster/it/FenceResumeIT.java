@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent stops while the fence of its frozen server is pending (a SIGTERM, as systemd's restart sends), then
  * starts again: the client block of the port must stay up the whole time and come down only after the new agent
  * has set read_only=ON on the thawed server. (Before: the stopping agent lifted the block and the new one removed
- * any block left behind, so a thawed server could take writes.) Real servers, agent processes and nftables; needs
- * root.
+ * any block left behind, so a thawed server could take writes.) And an agent with no socket configured fences
+ * through the server's own {@code @@socket}: over TCP its fence could not pass its own block. Real servers, agent
+ * processes and nftables; needs root.
  */
 class FenceResumeIT {
     static final int BASE_PORT = 31800;
@@ -68,6 +69,46 @@ class FenceResumeIT {
             } finally {
                 try {
                     kit.cluster.sandbox.thaw("db1"); // SIGCONT: a no-op when it runs already
+                } catch (RuntimeException e) {
+                    System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
+                }
+                HostCommand.run(List.of("nft", "delete", "table", "inet", table), Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void shouldFenceThroughTheServersOwnSocketWhenNoneIsConfigured(@TempDir Path dir) throws Exception {
+        assumeTrue("0".equals(HostCommand.run(List.of("id", "-u"), Duration.ofSeconds(5)).output().strip()),
+                "needs root for nftables");
+        String table = "ringmaster_db1_" + (BASE_PORT + 101);
+        try (CloneKit kit = CloneKit.up(dir, BASE_PORT + 100)) {
+            try {
+                // a server Ringmaster did not set up: the agents section names no socket for db1
+                String socket = kit.cluster.sandbox.server("db1").layout().socket().toString();
+                kit.cluster.editConfig(y -> y.replace("      socket: " + socket + "\n", ""));
+                assertThat(java.nio.file.Files.readString(kit.configFile())).doesNotContain("socket: " + socket);
+                kit.stopAgent("db1");
+                kit.startAgent("db1");
+                await(Duration.ofSeconds(15), () -> CloneKit.tail(dir.resolve("agent-db1.log"))
+                        .contains("its @@socket"));
+                kit.cluster.sql.exec(kit.cluster.host("db1"), "SET GLOBAL read_only=OFF");
+                instruct(kit, true, 1, false);
+                kit.cluster.sandbox.freeze("db1");
+                assertThat(instruct(kit, false, 2, true).path("fence_pending").asBoolean()).isTrue();
+                kit.cluster.sandbox.thaw("db1");
+                long thawed = System.nanoTime();
+                // over TCP the fence would meet the block's reset on every attempt and never land
+                await(Duration.ofSeconds(20), () -> {
+                    JsonNode a = status(kit);
+                    return a.path("fenced").asBoolean() && !a.path("blocked").asBoolean();
+                });
+                System.out.printf("FenceResumeIT: fenced through the discovered socket, block lifted %d ms after the "
+                        + "thaw%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawed));
+                assertThat(kit.cluster.readOnly("db1")).isTrue();
+            } finally {
+                try {
+                    kit.cluster.sandbox.thaw("db1");
                 } catch (RuntimeException e) {
                     System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
                 }
