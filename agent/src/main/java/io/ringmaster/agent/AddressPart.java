@@ -220,7 +220,7 @@ public final class AddressPart implements AutoCloseable {
                         keeper.tick();
                     }
                 }
-                fence.discoverSocket(); // outside the lock: it may connect to the server (once per 10 s at most)
+                fence.discoverSocket(); // outside the lock; connects on its own thread, once per 10 s at most
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -242,7 +242,10 @@ public final class AddressPart implements AutoCloseable {
         return out;
     }
 
-    /** Stops the tick thread, removes the role addresses this agent holds and lifts any block. */
+    /**
+     * Stops the tick thread and removes the role addresses this agent holds; lifts the block unless a fence is
+     * pending ({@link ServerFence#close}).
+     */
     @Override
     public void close() throws InterruptedException {
         closed = true;

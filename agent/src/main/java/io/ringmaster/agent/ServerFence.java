@@ -48,7 +48,8 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
     private boolean fenced;
     private String problem = "";
     private volatile Path discovered;
-    private volatile long nextDiscovery;
+    private volatile long nextDiscovery = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean discovering = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean warnedNoSocket;
 
     /**
@@ -203,15 +204,24 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
      */
     public void discoverSocket() {
         long now = System.nanoTime();
-        if (fenceSocket().isPresent() || block.blocked() || now < nextDiscovery) {
+        if (fenceSocket().isPresent() || block.blocked() || now - nextDiscovery < 0
+                || !discovering.compareAndSet(false, true)) {
             return;
         }
         nextDiscovery = now + DISCOVERY_PAUSE_MS * 1_000_000L;
-        try (Connection c = open()) {
-            discover(c);
-        } catch (SQLException | RuntimeException e) {
-            log.debug("{}: socket discovery: {}", host.name(), e.getMessage());
-        }
+        // on a thread of its own: a frozen server holds the connection for up to two attempt timeouts, and the
+        // caller's lease tick must not wait for that
+        Thread t = new Thread(() -> {
+            try (Connection c = open()) {
+                discover(c);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("{}: socket discovery: {}", host.name(), e.getMessage());
+            } finally {
+                discovering.set(false);
+            }
+        }, "agent-socket-discovery-" + host.name());
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The socket fences go through: the configured one, else the one the server reported; empty: TCP. */
@@ -307,8 +317,9 @@ public final class ServerFence implements AddressKeeper.Fencer, AutoCloseable {
         if (w != null) {
             w.interrupt();
         }
-        log.warn("{}: the agent stops before its fence landed: the client block of port {} stays ({}); the next "
-                + "agent start fences the server and lifts it", host.name(), host.port(),
-                block.describe());
+        log.warn("{}: the agent stops before its fence landed: the client block of port {} stays ({}); {}",
+                host.name(), host.port(), block.describe(), block.describe().equals("kill_host")
+                        ? "lift it with `kill_host unblock` once read_only is ON (the next agent cannot see it)"
+                        : "the next agent start fences the server and lifts it");
     }
 }

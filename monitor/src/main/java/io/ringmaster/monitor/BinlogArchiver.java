@@ -41,6 +41,7 @@ final class BinlogArchiver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinlogArchiver.class);
     private final Repository repository;
     private Instant lastPrune;
+    private boolean pruneHeld;
     private final BinlogStreamer streamer;
     private final ArchiveIndex index;
     private final Supplier<Optional<String>> writer;
@@ -108,20 +109,40 @@ final class BinlogArchiver implements AutoCloseable {
         }
     }
 
-    /** Removes the archived files every backup of the repository is past (none while it holds no backup). */
+    /**
+     * Removes the archived files every backup of the repository is past (none while it holds no backup). Nothing is
+     * removed while a backup folder has no readable manifest (e.g. written by another user): its position is
+     * unknown, and the files it needs could go.
+     */
     private void prune() throws java.io.IOException {
         List<Manifest> backups = repository.list();
+        long folders;
+        try (var dirs = java.nio.file.Files.list(repository.backups())) {
+            folders = dirs.filter(java.nio.file.Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().startsWith(".")).count();
+        } catch (java.nio.file.NoSuchFileException e) {
+            folders = 0;
+        }
+        if (folders != backups.size()) {
+            if (!pruneHeld) {
+                pruneHeld = true;
+                log.warn("binlog archive retention held: {} backup folder(s) in {} but {} readable manifest(s); "
+                        + "nothing is removed until every manifest can be read", folders, repository.backups(),
+                        backups.size());
+            }
+            return;
+        }
+        pruneHeld = false;
         List<GtidPosition> positions = backups.stream().map(m -> GtidPosition.parse(m.gtidPosition() == null ? ""
                 : m.gtidPosition())).toList();
         List<ArchivedFile> drop = ArchiveRetention.prunable(index.load(), positions);
         if (drop.isEmpty()) {
             return;
         }
-        Manifest oldest = backups.get(0);
         long freed = index.prune(drop);
-        log.info("binlog archive retention: removed {} file(s), {} bytes, {} .. {} (every backup in the repository "
-                + "is past them; the oldest, {}, is at {})", drop.size(), freed, drop.get(0).file(),
-                drop.get(drop.size() - 1).file(), oldest.id(), oldest.gtidPosition());
+        log.info("binlog archive retention: removed {} file(s), {} bytes, {} .. {} (every one of the {} backup(s) in "
+                + "the repository is past them)", drop.size(), freed, drop.get(0).file(),
+                drop.get(drop.size() - 1).file(), backups.size());
     }
 
     /** Stops the stream; a tick in progress finishes first (bounded wait). */

@@ -19,7 +19,7 @@ public final class ArchiveRetention {
      *
      * @param files     the archive's files in streaming order ({@link ArchiveIndex#load()})
      * @param positions the GTID position of every backup in the repository; a backup without one (empty position)
-     *                  keeps everything, since no file is at or before it in every domain
+     *                  keeps every file that holds a transaction
      * @return a prefix of {@code files}, empty when no backup exists or the oldest file is still needed
      */
     public static List<ArchivedFile> prunable(List<ArchivedFile> files, List<GtidPosition> positions) {
