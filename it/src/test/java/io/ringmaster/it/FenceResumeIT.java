@@ -1,6 +1,7 @@
 package io.ringmaster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,24 +55,14 @@ class FenceResumeIT {
                 assertThat(refused(port)).isTrue();
 
                 kit.cluster.sandbox.thaw("db1");
-                long thawed = System.nanoTime();
-                await(Duration.ofSeconds(20), () -> {
-                    JsonNode a = status(kit);
-                    return a.path("fenced").asBoolean() && !a.path("blocked").asBoolean();
-                });
                 System.out.printf("FenceResumeIT: the resumed fence landed and the block was lifted %d ms after the "
-                        + "thaw%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawed));
+                        + "thaw%n", msUntilFencedAndLifted(kit));
                 assertThat(kit.cluster.readOnly("db1")).isTrue();
                 assertThat(tableExists(table)).isFalse();
                 assertThat(refused(port)).as("the port answers again once fenced").isFalse();
                 assertThat(CloneKit.tail(dir.resolve("agent-db1.log"))).doesNotContain("ERROR");
             } finally {
-                try {
-                    kit.cluster.sandbox.thaw("db1"); // SIGCONT: a no-op when it runs already
-                } catch (RuntimeException e) {
-                    System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
-                }
-                HostCommand.run(List.of("nft", "delete", "table", "inet", table), Duration.ofSeconds(5));
+                cleanUp(kit, table);
             }
         }
     }
@@ -90,29 +80,19 @@ class FenceResumeIT {
                 assertThat(java.nio.file.Files.readString(kit.configFile())).doesNotContain("socket: " + socket);
                 kit.stopAgent("db1");
                 kit.startAgent("db1");
-                await(Duration.ofSeconds(15), () -> CloneKit.tail(dir.resolve("agent-db1.log"))
+                await().atMost(Duration.ofSeconds(15)).until(() -> CloneKit.tail(dir.resolve("agent-db1.log"))
                         .contains("its @@socket"));
                 kit.cluster.sql.exec(kit.cluster.host("db1"), "SET GLOBAL read_only=OFF");
                 instruct(kit, true, 1, false);
                 kit.cluster.sandbox.freeze("db1");
                 assertThat(instruct(kit, false, 2, true).path("fence_pending").asBoolean()).isTrue();
                 kit.cluster.sandbox.thaw("db1");
-                long thawed = System.nanoTime();
                 // over TCP the fence would meet the block's reset on every attempt and never land
-                await(Duration.ofSeconds(20), () -> {
-                    JsonNode a = status(kit);
-                    return a.path("fenced").asBoolean() && !a.path("blocked").asBoolean();
-                });
                 System.out.printf("FenceResumeIT: fenced through the discovered socket, block lifted %d ms after the "
-                        + "thaw%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawed));
+                        + "thaw%n", msUntilFencedAndLifted(kit));
                 assertThat(kit.cluster.readOnly("db1")).isTrue();
             } finally {
-                try {
-                    kit.cluster.sandbox.thaw("db1");
-                } catch (RuntimeException e) {
-                    System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
-                }
-                HostCommand.run(List.of("nft", "delete", "table", "inet", table), Duration.ofSeconds(5));
+                cleanUp(kit, table);
             }
         }
     }
@@ -148,13 +128,21 @@ class FenceResumeIT {
         }
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout.toMillis() + " ms: " + condition);
-            }
-            Thread.sleep(50);
+    /** Waits (20 s at most) until db1's agent has fenced and lifted its block; ms from the call. */
+    static long msUntilFencedAndLifted(CloneKit kit) {
+        long from = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
+                .until(() -> status(kit).path("fenced").asBoolean() && !status(kit).path("blocked").asBoolean());
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+    }
+
+    /** Thaws db1 (SIGCONT: a no-op when it runs) and removes the test's nft table, whatever happened. */
+    static void cleanUp(CloneKit kit, String table) throws InterruptedException {
+        try {
+            kit.cluster.sandbox.thaw("db1");
+        } catch (RuntimeException e) {
+            System.out.println("FenceResumeIT: thaw in clean-up: " + e.getMessage());
         }
+        HostCommand.run(List.of("nft", "delete", "table", "inet", table), Duration.ofSeconds(5));
     }
 }
